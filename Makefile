@@ -1,0 +1,58 @@
+# Two commands: `make run` and `make test`. Both set themselves up on a machine that has
+# only python3 and make: a private uv in .tools/, the locked dependencies in .venv/, and
+# (when root) Debian's chromium for chart export and browser tests.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced-$(shell cat uv.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+PORT ?= 8501
+
+.PHONY: run test setup system-deps lint typecheck unit demo lock clean
+
+run: setup
+	$(BIN)/jobmaal demo --if-empty
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+test: setup system-deps lint typecheck unit
+
+setup: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): uv.lock pyproject.toml | $(UV)
+	rm -f $(VENV)/.synced-*
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+# Debian chromium is what kaleido (PNG/SVG export) and Playwright drive; never a browser
+# download of their own.
+system-deps:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian chromium (once)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium fonts-dejavu-core >/dev/null; \
+	else echo "warning: chromium missing and not root: browser tests will be skipped"; fi
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest
+
+demo: setup
+	$(BIN)/jobmaal demo
+
+lock: $(UV)
+	$(UV) lock --python $(PYTHON)
+
+clean:
+	rm -rf $(VENV) .tools .mypy_cache .ruff_cache .pytest_cache

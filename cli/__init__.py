@@ -1,0 +1,1 @@
+"""The ``jobmaal`` console command: the composition root that wires connectors and metrics."""

@@ -1,0 +1,57 @@
+"""Entry point of the ``jobmaal`` console command.
+
+User errors (bad input, unknown ids, a broken store) end with one line on stderr and a
+non-zero exit code; only real bugs show a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cli import demo, imports, status, targets
+from data_connectors.store import StoreError
+
+USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, LookupError, StoreError, OSError)
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, KeyError) and exc.args:
+        return str(exc.args[0])
+    return str(exc) or type(exc).__name__
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except USER_ERRORS as exc:
+            click.echo(f"jobmaal: error: {_message(exc)}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """jobmaal: employment-plan targets and KPIs for Danish jobcenters.
+
+    Settings come from JOBMAAL_* environment variables or .streamlit/secrets.toml
+    (see README). The store lives under JOBMAAL_DATA_DIR (default ./data).
+    """
+
+
+for module in (status, imports, demo, targets):
+    for command in module.COMMANDS:
+        cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="jobmaal")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

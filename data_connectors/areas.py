@@ -1,0 +1,88 @@
+"""Municipalities, regions and the country: codes, names and name matching.
+
+The reference list (98 municipalities with official 3-digit codes and regions) ships in
+``data_connectors/reference/municipalities.csv``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from data_connectors.canonical import COUNTRY_CODE
+
+REFERENCE = Path(__file__).parent / "reference" / "municipalities.csv"
+COUNTRY_NAME = "Hele landet"
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    level: str  # land / region / kommune
+    region_code: str | None = None
+
+
+class UnknownArea(LookupError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def municipalities() -> pl.DataFrame:
+    """The 98 municipalities: code, name, region_code, region_name."""
+    return pl.read_csv(REFERENCE, schema_overrides={"code": pl.String, "region_code": pl.String})
+
+
+@lru_cache(maxsize=1)
+def all_areas() -> dict[str, Area]:
+    """Every area by code: the country, the 5 regions and the 98 municipalities."""
+    out = {COUNTRY_CODE: Area(COUNTRY_CODE, COUNTRY_NAME, "land")}
+    for r in municipalities().iter_rows(named=True):
+        out.setdefault(r["region_code"], Area(r["region_code"], r["region_name"], "region"))
+        out[r["code"]] = Area(r["code"], r["name"], "kommune", r["region_code"])
+    return out
+
+
+def _norm(name: str) -> str:
+    s = unicodedata.normalize("NFC", name).strip().casefold()
+    for suffix in (" kommune", " kommunes"):
+        s = s.removesuffix(suffix)
+    return " ".join(s.split())
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, Area]:
+    out = {_norm(a.name): a for a in all_areas().values()}
+    for a in list(out.values()):
+        if a.level == "region":
+            out[_norm(a.name.removeprefix("Region "))] = a
+    out[_norm("Landet")] = out[_norm(COUNTRY_NAME)]
+    return out
+
+
+def area_by_name(name: str) -> Area:
+    """Match a published area name (``Favrskov``, ``Favrskov Kommune``, ``Hele landet``)."""
+    try:
+        return _by_name()[_norm(name)]
+    except KeyError:
+        raise UnknownArea(
+            f"unknown area {name!r}: not a municipality, region or 'Hele landet'"
+        ) from None
+
+
+def area(code: str) -> Area:
+    try:
+        return all_areas()[code]
+    except KeyError:
+        raise UnknownArea(f"unknown area code {code!r}") from None
+
+
+def region_of(municipality_code: str) -> Area:
+    a = area(municipality_code)
+    if a.region_code is None:
+        raise UnknownArea(f"{a.name} is not a municipality")
+    return area(a.region_code)

@@ -1,0 +1,75 @@
+"""Settings: environment (prefix ``JOBMAAL_``) first, then ``.streamlit/secrets.toml``.
+
+In ``secrets.toml`` put the same names, lower case, under a ``[jobmaal]`` table::
+
+    [jobmaal]
+    jobindsats_api_key = "..."
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+class _SecretsTomlSource(PydanticBaseSettingsSource):
+    """Reads the ``[jobmaal]`` table of ``.streamlit/secrets.toml`` if the file exists."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path):
+        super().__init__(settings_cls)
+        self._data: dict[str, Any] = {}
+        if path.is_file():
+            with path.open("rb") as fh:
+                self._data = dict(tomllib.load(fh).get("jobmaal", {}))
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JOBMAAL_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where the store lives")
+    jobindsats_api_key: SecretStr | None = Field(default=None, description="Key from STAR")
+    database_url: str | None = Field(
+        default=None, description="Import log database; default sqlite:///<data_dir>/jobmaal.db"
+    )
+    jobindsats_base_url: str = "https://api.jobindsats.dk/v3"
+    secrets_file: Path = SECRETS_FILE
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _SecretsTomlSource(settings_cls, SECRETS_FILE))
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'jobmaal.db'}"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+
+def get_settings(**overrides: Any) -> Settings:
+    return Settings(**overrides)

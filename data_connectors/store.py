@@ -1,0 +1,363 @@
+"""The local store: Parquet files per dataset plus an import log in SQLite.
+
+Layout under ``<data_dir>/store``::
+
+    aggregate/<dataset_id>.parquet   canonical AggregateSchema rows
+    person/<table>.parquet           canonical person-level tables
+    meta/<name>.parquet              side tables (e.g. the jobindsats catalogue)
+
+Every write goes to a temporary file in the same folder and is renamed into place only
+after all files of the import are written and validated, so a failed import leaves the
+store exactly as it was. Rows are merged on the table's key: importing the same rows
+twice replaces them and never duplicates them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import getpass
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dataframely as dy
+import polars as pl
+
+from data_connectors.canonical import (
+    AGGREGATE_KEY,
+    PERSON_TABLES,
+    AggregateSchema,
+    validate,
+)
+
+_LOG_COLUMNS = (
+    "imported_at",
+    "who",
+    "kind",
+    "origin",
+    "sha256",
+    "target",
+    "rows_in",
+    "rows_added",
+    "rows_replaced",
+)
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    origin: str
+    sha256: str | None
+    targets: tuple[str, ...]
+    rows_in: int
+    rows_added: int
+    rows_replaced: int
+    skipped: bool = False
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.origin}: already imported (same SHA-256), nothing changed"
+        return (
+            f"{self.origin}: {self.rows_in} rows into {', '.join(self.targets)} "
+            f"({self.rows_added} new, {self.rows_replaced} replaced)"
+        )
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sqlite_path(db_url: str) -> Path:
+    prefix = "sqlite:///"
+    if not db_url.startswith(prefix):
+        raise StoreError(
+            f"JOBMAAL_DATABASE_URL {db_url.split(':', 1)[0]}:... is not supported; "
+            "use sqlite:///path/to/file.db"
+        )
+    return Path(db_url[len(prefix) :])
+
+
+class Store:
+    def __init__(self, data_dir: Path, db_url: str | None = None):
+        self.data_dir = Path(data_dir)
+        self.root = self.data_dir / "store"
+        self.db_path = _sqlite_path(db_url or f"sqlite:///{self.data_dir / 'jobmaal.db'}")
+
+    @classmethod
+    def from_settings(cls, settings: object | None = None) -> Store:
+        from data_connectors.settings import Settings
+
+        s = settings if isinstance(settings, Settings) else Settings()
+        return cls(s.data_dir, s.db_url)
+
+    # -- paths -----------------------------------------------------------------------
+    def aggregate_path(self, dataset_id: str) -> Path:
+        return self.root / "aggregate" / f"{dataset_id}.parquet"
+
+    def person_path(self, table: str) -> Path:
+        return self.root / "person" / f"{table}.parquet"
+
+    def meta_path(self, name: str) -> Path:
+        return self.root / "meta" / f"{name}.parquet"
+
+    # -- reading ---------------------------------------------------------------------
+    def datasets(self) -> list[str]:
+        folder = self.root / "aggregate"
+        return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
+
+    def person_tables(self) -> list[str]:
+        folder = self.root / "person"
+        return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
+
+    def is_empty(self) -> bool:
+        return not self.datasets() and not self.person_tables()
+
+    def scan(self, dataset_id: str) -> pl.LazyFrame:
+        """One dataset as a LazyFrame (empty, with the canonical schema, if not loaded)."""
+        path = self.aggregate_path(dataset_id)
+        if not path.is_file():
+            return AggregateSchema.create_empty().lazy()
+        return pl.scan_parquet(path)
+
+    def scan_all(self) -> pl.LazyFrame:
+        frames = [self.scan(d) for d in self.datasets()]
+        return pl.concat(frames) if frames else AggregateSchema.create_empty().lazy()
+
+    def scan_person(self, table: str) -> pl.LazyFrame:
+        schema = PERSON_TABLES[table].schema
+        path = self.person_path(table)
+        return pl.scan_parquet(path) if path.is_file() else schema.create_empty().lazy()
+
+    def read_meta(self, name: str) -> pl.DataFrame | None:
+        path = self.meta_path(name)
+        return pl.read_parquet(path) if path.is_file() else None
+
+    # -- writing ---------------------------------------------------------------------
+    def import_aggregate(
+        self, df: pl.DataFrame, *, origin: str, sha256: str | None = None, kind: str = "file"
+    ) -> ImportResult:
+        """Validate and merge canonical aggregate rows, one Parquet file per dataset."""
+        df = validate(df, AggregateSchema, origin)
+        parts = {str(k[0]): part for k, part in df.partition_by("dataset_id", as_dict=True).items()}
+        plan = {
+            self.aggregate_path(ds): (part, AGGREGATE_KEY, AggregateSchema)
+            for ds, part in sorted(parts.items())
+        }
+        return self._import(plan, origin=origin, sha256=sha256, kind=kind, rows_in=df.height)
+
+    def import_person(
+        self,
+        table: str,
+        df: pl.DataFrame,
+        *,
+        origin: str,
+        sha256: str | None = None,
+        kind: str = "file",
+    ) -> ImportResult:
+        """Validate and merge a person-level table on its primary key."""
+        if table not in PERSON_TABLES:
+            raise StoreError(f"unknown person table {table!r}; known: {', '.join(PERSON_TABLES)}")
+        schema = PERSON_TABLES[table].schema
+        df = validate(df, schema, origin)
+        key = tuple(schema.primary_key())
+        plan = {self.person_path(table): (df, key, schema)}
+        return self._import(plan, origin=origin, sha256=sha256, kind=kind, rows_in=df.height)
+
+    def write_meta(self, name: str, df: pl.DataFrame) -> None:
+        """Replace a side table atomically (no merge, no import-log entry)."""
+        with self._lock():
+            path = self.meta_path(name)
+            tmp = self._write_tmp(path, df)
+            os.replace(tmp, path)
+
+    def _import(
+        self,
+        plan: Mapping[Path, tuple[pl.DataFrame, tuple[str, ...], type[dy.Schema]]],
+        *,
+        origin: str,
+        sha256: str | None,
+        kind: str,
+        rows_in: int,
+    ) -> ImportResult:
+        targets = tuple(p.stem for p in plan)
+        with self._lock():
+            if sha256 and self._already_imported(sha256, targets):
+                return ImportResult(origin, sha256, targets, rows_in, 0, 0, skipped=True)
+            written: list[tuple[Path, Path]] = []
+            added = replaced = 0
+            try:
+                for path, (new, key, schema) in plan.items():
+                    merged, n_replaced = _merge(path, new, key, schema)
+                    added += new.height - n_replaced
+                    replaced += n_replaced
+                    written.append((self._write_tmp(path, merged), path))
+                result = ImportResult(origin, sha256, targets, rows_in, added, replaced)
+                with self._log() as db:
+                    self._insert_log(db, result, kind)
+                    for tmp, path in written:  # commit point: rename, then commit log
+                        os.replace(tmp, path)
+            finally:
+                for tmp, _ in written:
+                    tmp.unlink(missing_ok=True)
+        return result
+
+    def _write_tmp(self, path: Path, df: pl.DataFrame) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        df.write_parquet(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        return tmp
+
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".lock").open("w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # -- import log ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _log(self) -> Iterator[sqlite3.Connection]:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.db_path)
+        try:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS import_log (imported_at TEXT, who TEXT, kind TEXT,"
+                " origin TEXT, sha256 TEXT, target TEXT, rows_in INTEGER, rows_added INTEGER,"
+                " rows_replaced INTEGER)"
+            )
+            with db:  # one transaction: committed only if the block succeeds
+                yield db
+        finally:
+            db.close()
+
+    def _insert_log(self, db: sqlite3.Connection, r: ImportResult, kind: str) -> None:
+        db.execute(
+            "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                _who(),
+                kind,
+                r.origin,
+                r.sha256,
+                ",".join(r.targets),
+                r.rows_in,
+                r.rows_added,
+                r.rows_replaced,
+            ),
+        )
+
+    def _already_imported(self, sha256: str, targets: tuple[str, ...]) -> bool:
+        if not self.db_path.is_file():
+            return False
+        with self._log() as db:
+            row = db.execute(
+                "SELECT target FROM import_log WHERE sha256 = ? ORDER BY imported_at DESC",
+                (sha256,),
+            ).fetchone()
+        if row is None:
+            return False
+        # Only skip while the files it went into are still there.
+        return all(self._target_exists(t) for t in targets)
+
+    def _target_exists(self, target: str) -> bool:
+        return self.aggregate_path(target).is_file() or self.person_path(target).is_file()
+
+    def import_log(self) -> pl.DataFrame:
+        schema = {c: pl.String for c in _LOG_COLUMNS[:6]} | {c: pl.Int64 for c in _LOG_COLUMNS[6:]}
+        if not self.db_path.is_file():
+            return pl.DataFrame(schema=schema)
+        with self._log() as db:
+            rows = db.execute(
+                f"SELECT {', '.join(_LOG_COLUMNS)} FROM import_log ORDER BY imported_at"
+            ).fetchall()
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    # -- status ----------------------------------------------------------------------
+    def status(self) -> pl.DataFrame:
+        """Per dataset: periods covered, rows, areas, source and last import."""
+        log = self.import_log()
+        rows = []
+        for ds in self.datasets():
+            summary = (
+                self.scan(ds)
+                .select(
+                    pl.col("period").min().alias("first_period"),
+                    pl.col("period").max().alias("last_period"),
+                    pl.len().alias("rows"),
+                    pl.col("area_code").n_unique().alias("areas"),
+                    pl.col("source").unique().sort().str.join(", ").alias("source"),
+                    pl.col("retrieved_at").max().alias("retrieved_at"),
+                )
+                .collect()
+                .row(0, named=True)
+            )
+            last = log.filter(pl.col("target").str.split(",").list.contains(ds))
+            summary["last_import"] = last["imported_at"][-1] if last.height else None
+            rows.append({"dataset_id": ds, **summary})
+        for table in self.person_tables():
+            n = self.scan_person(table).select(pl.len()).collect().item()
+            last = log.filter(pl.col("target").str.split(",").list.contains(table))
+            rows.append(
+                {
+                    "dataset_id": table,
+                    "first_period": None,
+                    "last_period": None,
+                    "rows": n,
+                    "areas": None,
+                    "source": "persondata",
+                    "retrieved_at": None,
+                    "last_import": last["imported_at"][-1] if last.height else None,
+                }
+            )
+        schema: dict[str, pl.DataType] = {
+            "dataset_id": pl.String(),
+            "first_period": pl.String(),
+            "last_period": pl.String(),
+            "rows": pl.Int64(),
+            "areas": pl.Int64(),
+            "source": pl.String(),
+            "retrieved_at": pl.Datetime("us", "UTC"),
+            "last_import": pl.String(),
+        }
+        return pl.DataFrame(rows, schema=schema)
+
+
+def _merge(
+    path: Path, new: pl.DataFrame, key: tuple[str, ...], schema: type[dy.Schema]
+) -> tuple[pl.DataFrame, int]:
+    """Existing rows whose key is not in ``new``, plus ``new``; and how many were replaced."""
+    if not path.is_file():
+        return new, 0
+    old = pl.read_parquet(path)
+    keys = new.select(key).unique()
+    kept = old.join(keys, on=list(key), how="anti", nulls_equal=True)
+    merged = pl.concat([kept, new.select(old.columns)], how="vertical")
+    return schema.validate(merged, cast=True), old.height - kept.height
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no user database in some containers
+        return os.environ.get("USER", "ukendt")
