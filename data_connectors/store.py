@@ -144,6 +144,12 @@ class Store:
         path = self.person_path(table)
         return pl.scan_parquet(path) if path.is_file() else schema.create_empty().lazy()
 
+    def inputs(self) -> dict[str, pl.LazyFrame]:
+        """Everything loaded, keyed by dataset id or person table name: what metrics take."""
+        out = {ds: self.scan(ds) for ds in self.datasets()}
+        out.update({t: self.scan_person(t) for t in self.person_tables()})
+        return out
+
     def read_meta(self, name: str) -> pl.DataFrame | None:
         path = self.meta_path(name)
         return pl.read_parquet(path) if path.is_file() else None
