@@ -47,4 +47,4 @@ def test_example_secrets_file_is_committed_and_real_one_ignored() -> None:
     root = Path(__file__).resolve().parents[1]
     assert (root / ".streamlit" / "secrets.toml.example").is_file()
     assert ".streamlit/secrets.toml" in (root / ".gitignore").read_text().splitlines()
-    assert settings_mod.SECRETS_FILE == Path(".streamlit/secrets.toml")
+    assert Path(".streamlit/secrets.toml") == settings_mod.SECRETS_FILE
