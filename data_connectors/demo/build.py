@@ -1,0 +1,46 @@
+"""Build the whole demo store: every aggregate dataset and the person-level extracts."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from data_connectors.demo.aggregates import all_aggregates
+from data_connectors.demo.common import DEFAULT_SEED, FAVRSKOV
+from data_connectors.demo.persons import all_benefit_weeks
+from data_connectors.demo.refugees import RefugeePlan, person_months, refugee_plan
+from data_connectors.demo.sanctions import sanction_cases, sanction_reviews
+from data_connectors.store import Store
+
+PERSON_MUNICIPALITIES: tuple[str, ...] = (FAVRSKOV, "706", "730", "746")
+"""Favrskov and three RAR Østjylland neighbours: Syddjurs, Randers, Skanderborg."""
+
+
+def build_demo(store: Store, seed: int = DEFAULT_SEED) -> None:
+    """Write the deterministic demo data set into ``store`` (kind "demo" in the import log).
+
+    Same seed, same data: every value, and ``retrieved_at``, is reproducible.
+    """
+    plan = refugee_plan(seed)
+    for dataset_id, builder in all_aggregates(seed, plan):
+        store.import_aggregate(builder(), origin=f"demo {dataset_id} (seed {seed})", kind="demo")
+    for table, df in person_tables(seed, plan).items():
+        store.import_person(table, df, origin=f"demo {table} (seed {seed})", kind="demo")
+
+
+def person_tables(seed: int, plan: RefugeePlan | None = None) -> dict[str, pl.DataFrame]:
+    """The person-level demo extracts by canonical table name."""
+    refugees = plan if plan is not None else refugee_plan(seed)
+    weeks = all_benefit_weeks(seed, PERSON_MUNICIPALITIES)
+    cases = [
+        sanction_cases(seed, c, weeks.filter(pl.col("municipality_code") == c))
+        for c in PERSON_MUNICIPALITIES
+    ]
+    reviews = [
+        sanction_reviews(seed, c, df) for c, df in zip(PERSON_MUNICIPALITIES, cases, strict=True)
+    ]
+    return {
+        "person_benefit_weeks": weeks,
+        "person_refugee_months": person_months(seed, PERSON_MUNICIPALITIES, refugees),
+        "sanction_cases": pl.concat(cases),
+        "sanction_reviews": pl.concat(reviews),
+    }
