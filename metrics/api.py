@@ -1,0 +1,202 @@
+"""The public face of ``metrics``: the only module the dashboard and the CLI import.
+
+Everything here is pure: frames in, frames out, no I/O. ``Inputs`` maps a dataset id
+(``data_connectors.datasets``) or a person table name (``canonical.PERSON_TABLES``) to its
+canonical LazyFrame; a missing key means the data is not loaded.
+
+Every frame returned by ``kpi_series``, ``comparison``, ``ranking`` and ``evaluate_plan``
+has figures about fewer than 5 persons suppressed (value null, ``suppressed`` True; see
+``metrics.series``). ``sanction_quality`` is the exception: it feeds the case-review
+screen and shows the small counts it is about (never case or person ids).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import polars as pl
+
+from data_connectors import areas
+from data_connectors.canonical import COUNTRY_CODE
+from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, stated_vs_computed
+from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
+from metrics.registry import MetricDef, get_metric, list_metrics
+from metrics.sanctions import CHECKLIST, national_sanction_reference, sanction_quality
+from metrics.series import (
+    SERIES_COLUMNS,
+    aggregate_areas,
+    aggregate_year,
+    filter_periods,
+    finalize,
+    only_native_grain,
+    restrict_areas,
+)
+from metrics.stats import wilson_interval
+from metrics.targets import ComparisonGroup, Plan, StatedFigure, Target, parse_plan
+
+Inputs = Mapping[str, pl.LazyFrame]
+
+GROUP_CODE = "GRP"
+GROUP_LEVEL = "gruppe"
+
+RANKING_COLUMNS = ("area_code", "area_name", "value", "rank", "n_areas")
+
+__all__ = [
+    "CHECKLIST",
+    "EVALUATION_COLUMNS",
+    "GROUP_CODE",
+    "RANKING_COLUMNS",
+    "SERIES_COLUMNS",
+    "ComparisonGroup",
+    "Inputs",
+    "MetricDef",
+    "MissingInput",
+    "Plan",
+    "StatedFigure",
+    "Target",
+    "comparison",
+    "evaluate_plan",
+    "get_metric",
+    "kpi_series",
+    "list_metrics",
+    "national_sanction_reference",
+    "parse_plan",
+    "ranking",
+    "sanction_quality",
+    "stated_vs_computed",
+    "wilson_interval",
+]
+
+
+def _raw(
+    inputs: Inputs,
+    metric: MetricDef,
+    breakdown: str | None,
+    countries: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    if breakdown is not None and breakdown not in metric.breakdowns:
+        allowed = ", ".join(metric.breakdowns) or "ingen"
+        raise ValueError(
+            f"metric {metric.id} cannot be broken down by {breakdown!r} (allowed: {allowed})"
+        )
+    try:
+        raw = compute_raw(inputs, metric.id, breakdown=breakdown, countries=countries)
+    except MissingInput:
+        return pl.DataFrame(schema=RAW_SCHEMA)
+    return only_native_grain(raw, metric)
+
+
+def kpi_series(
+    inputs: Inputs,
+    metric_id: str,
+    *,
+    area_codes: Sequence[str] | None = None,
+    breakdown: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    countries: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """The metric per period (native grain), area and group.
+
+    Columns: metric_id, period, period_start, area_code, area_name, area_level, group
+    ("I alt" without breakdown), value, numerator, denominator, suppressed; sorted by
+    area_code, group, period_start. Shares are in percent (value = 100 * num / den).
+    ``start``/``end`` are period codes (inclusive). ``countries`` overrides the country
+    list of the Eastern European share. Empty (with these columns) when the metric's
+    inputs are not loaded.
+    """
+    metric = get_metric(metric_id)
+    raw = _raw(inputs, metric, breakdown, countries)
+    raw = restrict_areas(filter_periods(raw, start, end), area_codes)
+    return finalize(raw, metric)
+
+
+def _area_rows(raw: pl.DataFrame, code: str, members: list[str], metric: MetricDef) -> pl.DataFrame:
+    """Rows of an area: as published when the data has them, else summed from members."""
+    own = raw.filter(pl.col("area_code") == code)
+    if not own.is_empty():
+        return own
+    a = areas.area(code)
+    return aggregate_areas(raw, members, code=code, name=a.name, level=a.level, metric=metric)
+
+
+def comparison(
+    inputs: Inputs,
+    metric_id: str,
+    *,
+    municipality: str,
+    start: str | None = None,
+    end: str | None = None,
+    group: ComparisonGroup | None = None,
+    breakdown: str | None = None,
+    countries: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """The municipality against its region, the country and (optionally) a group.
+
+    Same columns as ``kpi_series``. Region and country come from the published rows when
+    the data holds them, otherwise they are summed from the municipalities; the group
+    (area_code "GRP", area_level "gruppe") is always summed from its members, only for
+    periods inside its validity. Shares are always ratios of sums.
+    """
+    metric = get_metric(metric_id)
+    mun = areas.area(municipality)
+    if mun.level != "kommune":
+        raise LookupError(f"{municipality} is not a municipality code")
+    region = areas.region_of(municipality)
+    ref = areas.municipalities()
+    in_region = ref.filter(pl.col("region_code") == region.code).get_column("code").to_list()
+    everyone = ref.get_column("code").to_list()
+    raw = filter_periods(_raw(inputs, metric, breakdown, countries), start, end)
+    parts = [
+        raw.filter(pl.col("area_code") == municipality),
+        _area_rows(raw, region.code, in_region, metric),
+        _area_rows(raw, COUNTRY_CODE, everyone, metric),
+    ]
+    if group is not None:
+        g = aggregate_areas(
+            raw, group.members, code=GROUP_CODE, name=group.name, level=GROUP_LEVEL, metric=metric
+        )
+        valid_to = group.valid_to or date.max
+        g = g.filter(
+            (pl.col("period_end") >= group.valid_from) & (pl.col("period_start") <= valid_to)
+        )
+        parts.append(g)
+    raw_all = pl.concat(
+        [p.select([pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()]) for p in parts]
+    )
+    return finalize(raw_all, metric)
+
+
+def ranking(
+    inputs: Inputs,
+    metric_id: str,
+    *,
+    period: str | None = None,
+    year: int | None = None,
+    countries: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """Rank the municipalities (1 = best by the metric's ``better``).
+
+    ``period``: one native period; ``year``: the year's value by the metric's yearly
+    aggregation (average, sum, year-end or reference month); neither: the latest period
+    in the data. Suppressed or missing values are not ranked. Columns: area_code,
+    area_name, value, rank, n_areas, period. Ties share the best rank.
+    """
+    metric = get_metric(metric_id)
+    raw = _raw(inputs, metric, None, countries).filter(pl.col("area_level") == "kommune")
+    if year is not None:
+        raw = aggregate_year(raw, metric, year).select(
+            [pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()]
+        )
+    else:
+        if period is None and not raw.is_empty():
+            period = raw.sort("period_start").get_column("period")[-1]
+        raw = raw.filter(pl.col("period") == period)
+    s = finalize(raw, metric).filter(pl.col("value").is_not_null())
+    desc = metric.better == "higher"
+    out = s.with_columns(
+        pl.col("value").rank(method="min", descending=desc).cast(pl.Int64).alias("rank"),
+        pl.lit(s.height, pl.Int64).alias("n_areas"),
+    )
+    return out.select(*RANKING_COLUMNS, "period").sort("rank", "area_code")

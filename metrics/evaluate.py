@@ -1,0 +1,521 @@
+"""Judging a plan's targets against the data (rules written out in docs/targets.md).
+
+Status rule
+-----------
+* ``ingen data``: no figure for the metric up to ``as_of``.
+* The year is complete when ``as_of`` is at or after 31 December of the plan year and
+  the data holds the year's last period (December, or the reference month for
+  reference-month metrics; Q4 for quarterly ones). Only then is a target ``nået`` (the
+  year's value meets the target) or ``ikke nået``.
+* Before that, the target is ``på rette vej`` when the projection to year-end meets the
+  target, else ``i risiko``. A year not complete is never reported as met or missed.
+
+"Meets" is value <= target for ``max``, >= for ``min``, > for ``increase`` and < for
+``decrease`` (the latter two against the baseline unless a target level is given).
+
+Projection to year-end (``projection_method`` names the one used)
+-----------------------------------------------------------------
+* yearly average (``mean``): the months seen this year plus the remaining months, each
+  projected as the level of the last 3 months seen plus the linear trend (least squares
+  slope) of the last 6 months seen, never below zero; divided by 12.
+* count in the year (``sum``): the count so far scaled to the full year (run rate); for
+  a share the share so far.
+* year-end value (``last``): the latest value plus the linear trend of the last 6
+  months, carried forward to December (shares kept within 0-100).
+* reference month (``ref_month``): the reference month's value once known, else the
+  latest value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from data_connectors.canonical import TOTAL
+from data_connectors.periods import parse_period
+from metrics.kpis import MissingInput, compute_raw
+from metrics.registry import MetricDef, get_metric
+from metrics.series import MIN_PERSONS, only_native_grain
+from metrics.targets import Plan, Target
+
+Inputs = Mapping[str, pl.LazyFrame]
+
+STATUSES = ("nået", "på rette vej", "i risiko", "ikke nået", "ingen data")
+
+EVALUATION_SCHEMA: dict[str, pl.DataType] = {
+    "id": pl.String(),
+    "goal": pl.Int64(),
+    "label": pl.String(),
+    "metric_id": pl.String(),
+    "kind": pl.String(),
+    "value": pl.Float64(),
+    "target": pl.Float64(),
+    "gap": pl.Float64(),
+    "status": pl.String(),
+    "projection": pl.Float64(),
+    "projection_method": pl.String(),
+    "baseline": pl.Float64(),
+    "baseline_stated": pl.Float64(),
+    "baseline_period": pl.String(),
+    "unit": pl.String(),
+    "periods_covered": pl.String(),
+    "n_periods": pl.Int64(),
+    "year_complete": pl.Boolean(),
+    "suppressed": pl.Boolean(),
+    "explanation": pl.String(),
+    "reduction_consistent": pl.Boolean(),
+    "notes": pl.List(pl.String()),
+    "wording": pl.String(),
+}
+EVALUATION_COLUMNS = tuple(EVALUATION_SCHEMA)
+
+METHODS = {
+    "mean": "årets kendte måneder + resterende måneder fremskrevet med niveauet for de "
+    "seneste 3 måneder og trenden for de seneste 6 måneder; gennemsnit over 12 måneder",
+    "sum": "antal indtil nu fremskrevet til hele året (samme tempo resten af året)",
+    "sum_rate": "andelen indtil nu i året",
+    "last": "seneste værdi + trenden for de seneste 6 måneder frem til december",
+    "ref_month": "referencemånedens værdi",
+    "ref_month_latest": "seneste værdi (referencemåneden er endnu ikke kendt)",
+    "complete": "hele året er kendt",
+}
+
+
+def fmt_da(x: float | None, spec: str = ",.1f") -> str:
+    """Danish number formatting: thousands '.', decimal ','."""
+    if x is None:
+        return "-"
+    s = format(x, spec)
+    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _unit_text(unit: str, x: float | None, spec: str) -> str:
+    if unit == "pct":
+        return f"{fmt_da(x, spec)} %"
+    if unit == "antal":
+        return fmt_da(x, spec)
+    return f"{fmt_da(x, spec)} {unit}"
+
+
+def _value(num: float | None, den: float | None, metric: MetricDef) -> float | None:
+    if num is None:
+        return None
+    if metric.is_rate:
+        return 100.0 * num / den if den else None
+    return num
+
+
+def _suppressed(num: float | None, den: float | None, metric: MetricDef) -> bool:
+    if not metric.person_based:
+        return False
+    if num is not None and 0 < num < MIN_PERSONS:
+        return True
+    return bool(metric.is_rate and den is not None and den < MIN_PERSONS)
+
+
+def _slope(ys: list[float]) -> float:
+    n = len(ys)
+    if n < 2:
+        return 0.0
+    xs = list(range(n))
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx
+
+
+def _meets(kind: str, v: float, target: float) -> bool:
+    if kind == "max":
+        return v <= target + 1e-9
+    if kind == "min":
+        return v >= target - 1e-9
+    if kind == "increase":
+        return v > target
+    return v < target
+
+
+def _periods_per_year(metric: MetricDef) -> int:
+    return {"month": 12, "quarter": 4, "year": 1}[metric.grain]
+
+
+def _agg(rows: pl.DataFrame, metric: MetricDef) -> tuple[float | None, float | None]:
+    """Numerator and denominator of a run of periods by the metric's yearly aggregation."""
+    rows = rows.filter(pl.col("numerator").is_not_null())
+    if rows.is_empty():
+        return None, None
+    if metric.year_agg in ("last", "ref_month"):
+        last = rows.sort("period_start").row(-1, named=True)
+        return last["numerator"], last["denominator"]
+    num = rows.get_column("numerator")
+    den = rows.get_column("denominator").drop_nulls()
+    if metric.year_agg == "mean":
+        return float(num.mean()), (float(den.mean()) if len(den) else None)  # type: ignore[arg-type]
+    return float(num.sum()), (float(den.sum()) if len(den) else None)
+
+
+def stated_vs_computed(
+    target: Target, inputs: Inputs | None = None, *, municipality: str | None = None
+) -> pl.DataFrame:
+    """The plan's stated figures beside the ratio of their counts (and the data, if given).
+
+    Columns: period, stated, numerator, denominator, computed_from_counts,
+    computed_from_data, agrees (the stated figure equals the computed one rounded to one
+    decimal; null when there is nothing to compare).
+    """
+    data_vals: dict[str, float | None] = {}
+    if inputs is not None and municipality is not None:
+        metric = get_metric(target.metric_id)
+        try:
+            raw = compute_raw(inputs, target.metric_id, countries=target.countries)
+            raw = raw.filter((pl.col("area_code") == municipality) & (pl.col("group") == TOTAL))
+            for r in raw.iter_rows(named=True):
+                data_vals[r["period"]] = _value(r["numerator"], r["denominator"], metric)
+        except MissingInput:
+            pass
+    rows = []
+    for s in target.stated:
+        counts = (
+            100.0 * s.numerator / s.denominator
+            if s.numerator is not None and s.denominator
+            else None
+        )
+        ref = counts if counts is not None else data_vals.get(s.period)
+        agrees = None if ref is None else abs(round(ref, 1) - s.stated) < 0.05 + 1e-9
+        rows.append(
+            {
+                "period": s.period,
+                "stated": s.stated,
+                "numerator": s.numerator,
+                "denominator": s.denominator,
+                "computed_from_counts": counts,
+                "computed_from_data": data_vals.get(s.period),
+                "agrees": agrees,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "period": pl.String,
+            "stated": pl.Float64,
+            "numerator": pl.Float64,
+            "denominator": pl.Float64,
+            "computed_from_counts": pl.Float64,
+            "computed_from_data": pl.Float64,
+            "agrees": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+def _extract_notes(inputs: Inputs, target: Target, municipality: str, year: int) -> list[str]:
+    """Stated shares in the flexjob hours extract that disagree with their counts."""
+    if not target.metric_id.startswith("fleksjob_andel_") or "fleksjob_timeudvikling" not in inputs:
+        return []
+    which = target.metric_id.removeprefix("fleksjob_andel_")
+    if which not in ("op", "ned", "uaendret"):
+        return []
+    lf = inputs["fleksjob_timeudvikling"].filter(
+        (pl.col("area_code") == municipality)
+        & (pl.col("period_start").dt.year().is_between(year - 1, year))
+    )
+    if target.group is not None:
+        lf = lf.filter(pl.col("hours_band") == target.group)
+    wide = (
+        lf.filter(
+            pl.col("measure_id").str.starts_with("personer_")
+            | (pl.col("measure_id") == f"andel_{which}")
+        )
+        .collect()
+        .pivot(
+            on="measure_id",
+            index=["period", "hours_band"],
+            values="value",
+            aggregate_function="sum",
+        )
+    )
+    need = {f"andel_{which}", "personer_op", "personer_ned", "personer_uaendret"}
+    if not need <= set(wide.columns):
+        return []
+    notes = []
+    for r in wide.sort("period", "hours_band").iter_rows(named=True):
+        parts = [r["personer_op"], r["personer_ned"], r["personer_uaendret"]]
+        if r[f"andel_{which}"] is None or any(p is None for p in parts) or not sum(parts):
+            continue
+        computed = 100.0 * r[f"personer_{which}"] / sum(parts)
+        if abs(computed - r[f"andel_{which}"]) > 0.5 + 1e-9:
+            notes.append(
+                f"Udtrækket angiver {fmt_da(r[f'andel_{which}'], '.1f')} % for {r['period']} "
+                f"({r['hours_band']}), men antallene giver {fmt_da(computed, '.1f')} %; "
+                "målingen bruger antallene."
+            )
+    return notes
+
+
+def _explain(
+    t: Target,
+    metric: MetricDef,
+    status: str,
+    value: float | None,
+    target: float | None,
+    projection: float | None,
+    covered: str,
+    year: int,
+    suppressed: bool,
+) -> str:
+    if status == "ingen data":
+        return f"Der er ingen data for {t.label.lower()} i {year}."
+    spec = metric.fmt
+    word = {"max": "højst", "min": "mindst", "increase": "over", "decrease": "under"}[t.kind]
+    level = f"{word} {_unit_text(t.unit, target, spec)}"
+    goal = f"et mål på {level}"
+    if suppressed:
+        head = f"Tallet for {covered} er diskretioneret (færre end 5 personer); målet er {level}"
+    elif value is None:
+        head = f"{t.label} er endnu ikke opgjort for {year}, mod {goal}"
+    else:
+        head = f"{t.label} er {_unit_text(t.unit, value, spec)} ({covered}) mod {goal}"
+    if status == "nået":
+        return f"{head}, så målet er nået."
+    if status == "ikke nået":
+        return f"{head}, så målet er ikke nået."
+    proj = (
+        ""
+        if suppressed or projection is None
+        else (f"; fremskrevet til årets udgang giver det {_unit_text(t.unit, projection, spec)}")
+    )
+    return f"{head}{proj}, så målet er {status}."
+
+
+def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -> dict[str, Any]:
+    metric = get_metric(t.metric_id)
+    year = plan.year
+    notes: list[str] = []
+    try:
+        raw = compute_raw(inputs, t.metric_id, breakdown=t.breakdown, countries=t.countries)
+    except MissingInput as exc:
+        notes.append(f"Data mangler: {exc}.")
+        raw = None
+    if raw is not None:
+        raw = only_native_grain(raw, metric).filter(
+            (pl.col("area_code") == plan.municipality_code)
+            & (pl.col("group") == (t.group or TOTAL))
+        )
+        if as_of is not None:
+            raw = raw.filter(pl.col("period_end") <= parse_period(as_of).end)
+        raw = raw.sort("period_start")
+    cut = parse_period(as_of).end if as_of else None
+    seen = raw.filter(pl.col("numerator").is_not_null()) if raw is not None else None
+    if cut is None and seen is not None and not seen.is_empty():
+        cut = seen.get_column("period_end").max()  # type: ignore[assignment]
+
+    # Baseline from the data.
+    baseline = None
+    rng = t.baseline_range()
+    if rng and raw is not None:
+        lo, hi = parse_period(rng[0]).start, parse_period(rng[1]).end
+        brows = raw.filter((pl.col("period_start") >= lo) & (pl.col("period_end") <= hi))
+        if metric.year_agg == "ref_month" and metric.ref_month:
+            ref = brows.filter(pl.col("period_start").dt.month() == metric.ref_month)
+            brows = ref if not ref.is_empty() else brows
+        bn, bd = _agg(brows, metric)
+        baseline = _value(bn, bd, metric)
+        if baseline is not None and _suppressed(bn, bd, metric):
+            baseline = None
+            notes.append("Basislinjen er diskretioneret (færre end 5 personer).")
+    baseline_used: float | None = baseline if baseline is not None else t.baseline
+    if t.baseline is not None and baseline is not None:
+        tol = t.reduction_tolerance or (1.0 if metric.unit != "pct" else 0.1)
+        if abs(round(baseline, 1) - t.baseline) > tol:
+            notes.append(
+                f"Planen angiver basislinjen {_unit_text(t.unit, t.baseline, metric.fmt)}, "
+                f"men data giver {_unit_text(t.unit, baseline, metric.fmt)}."
+            )
+
+    target_level = t.target if t.target is not None else baseline_used
+
+    # Stated figures vs their counts.
+    if t.stated:
+        svc = stated_vs_computed(t, inputs, municipality=plan.municipality_code)
+        for s in svc.filter(pl.col("agrees") == False).iter_rows(named=True):  # noqa: E712
+            notes.append(
+                f"Planen angiver {fmt_da(s['stated'], '.1f')} % for {s['period']}, men "
+                f"antallene ({fmt_da(s['numerator'], ',.0f')} af "
+                f"{fmt_da(s['denominator'], ',.0f')}) giver "
+                f"{fmt_da(s['computed_from_counts'], '.1f')} %; målingen bruger antallene."
+            )
+    notes.extend(_extract_notes(inputs, t, plan.municipality_code, year))
+
+    # Reduction consistency.
+    reduction_consistent = None
+    if t.stated_reduction is not None and t.target is not None:
+        r = t.stated_reduction
+        implied_base = t.target / (1 - r / 100) if t.reduction_unit == "pct" else t.target + r
+        notes.append(
+            f"Planens mål og reduktion ({fmt_da(r, '.1f')} "
+            f"{'%' if t.reduction_unit == 'pct' else 'procentpoint'}) svarer til en "
+            f"basislinje på {_unit_text(t.unit, implied_base, '.1f')}."
+        )
+        if baseline is not None:
+            if t.reduction_unit == "pct":
+                implied = (1 - t.target / baseline) * 100 if baseline else None
+                tol = t.reduction_tolerance or 1.0
+            else:
+                implied = baseline - t.target
+                tol = t.reduction_tolerance or 0.1
+            if implied is not None:
+                reduction_consistent = abs(implied - r) <= tol + 1e-9
+                unit_word = "%" if t.reduction_unit == "pct" else "procentpoint"
+                if not reduction_consistent:
+                    notes.append(
+                        f"Data giver en basislinje på {_unit_text(t.unit, baseline, '.1f')}, "
+                        f"så målet svarer til et fald på {fmt_da(implied, '.1f')} {unit_word}, "
+                        f"ikke {fmt_da(r, '.1f')} {unit_word}."
+                    )
+
+    # Value so far this year.
+    year_rows = (
+        seen.filter(pl.col("period_start").dt.year() == year)
+        if seen is not None
+        else pl.DataFrame()
+    )
+    if metric.year_agg == "ref_month" and metric.ref_month and not year_rows.is_empty():
+        vrows = year_rows.filter(pl.col("period_start").dt.month() == metric.ref_month)
+    else:
+        vrows = year_rows
+    n_periods = year_rows.height
+    covered = ""
+    if n_periods:
+        first, last = year_rows.get_column("period")[0], year_rows.get_column("period")[-1]
+        covered = first if first == last else f"{first}-{last}"
+    vn, vd = _agg(vrows, metric) if not vrows.is_empty() else (None, None)
+    value = _value(vn, vd, metric)
+    suppressed = value is not None and _suppressed(vn, vd, metric)
+
+    # Completeness.
+    year_end = date(year, 12, 31)
+    last_needed = None
+    if metric.grain == "month":
+        last_needed = (
+            f"{year}M{metric.ref_month:02d}"
+            if metric.year_agg == "ref_month" and metric.ref_month
+            else f"{year}M12"
+        )
+    elif metric.grain == "quarter":
+        last_needed = f"{year}Q04"
+    else:
+        last_needed = f"{year}Y01"
+    has_last = seen is not None and last_needed in set(seen.get_column("period").to_list())
+    complete = bool(cut is not None and cut >= year_end and has_last)
+    if cut is not None and cut >= year_end and not has_last and n_periods:
+        notes.append(f"Data for {last_needed} mangler, så året kan ikke afgøres endnu.")
+
+    # Projection.
+    projection: float | None = None
+    method = ""
+    history = (
+        [
+            v
+            for v in (
+                _value(r["numerator"], r["denominator"], metric) for r in seen.iter_rows(named=True)
+            )
+            if v is not None
+        ]
+        if seen is not None
+        else []
+    )
+    per_year = _periods_per_year(metric)
+    if complete:
+        projection, method = value, METHODS["complete"]
+    elif metric.year_agg == "mean" and history:
+        known = [
+            v
+            for v in (
+                _value(r["numerator"], r["denominator"], metric)
+                for r in year_rows.iter_rows(named=True)
+            )
+            if v is not None
+        ]
+        level = sum(history[-3:]) / len(history[-3:])
+        slope = _slope(history[-6:])
+        remaining = per_year - len(known)
+        proj = [max(0.0, level + slope * (k + 1)) for k in range(1, remaining + 1)]
+        projection, method = (sum(known) + sum(proj)) / per_year, METHODS["mean"]
+    elif metric.year_agg == "sum" and not year_rows.is_empty():
+        if metric.is_rate:
+            projection, method = value, METHODS["sum_rate"]
+        elif vn is not None:
+            projection, method = vn * per_year / n_periods, METHODS["sum"]
+    elif metric.year_agg == "sum" and history is not None and seen is not None:
+        projection, method = None, ""
+    elif metric.year_agg == "last" and history:
+        last_period = seen.get_column("period_start")[-1] if seen is not None else None
+        ahead = 0
+        if last_period is not None:
+            ahead = max(0, (year - last_period.year) * 12 + 12 - last_period.month)
+        p = history[-1] + _slope(history[-6:]) * ahead
+        if metric.is_rate:
+            p = min(100.0, p)
+        projection, method = max(0.0, p), METHODS["last"]
+    elif metric.year_agg == "ref_month" and history:
+        if value is not None:
+            projection, method = value, METHODS["ref_month"]
+        else:
+            projection, method = history[-1], METHODS["ref_month_latest"]
+
+    # Status.
+    if target_level is None:
+        status = "ingen data"
+        notes.append("Målet har intet niveau: hverken mål eller basislinje kendes.")
+    elif complete and value is not None:
+        status = "nået" if _meets(t.kind, value, target_level) else "ikke nået"
+    elif projection is not None:
+        status = "på rette vej" if _meets(t.kind, projection, target_level) else "i risiko"
+    else:
+        status = "ingen data"
+
+    gap = value - target_level if value is not None and target_level is not None else None
+    explanation = _explain(
+        t, metric, status, value, target_level, projection, covered, year, suppressed
+    )
+    if suppressed:
+        value = gap = projection = None
+    return {
+        "id": t.id,
+        "goal": t.goal,
+        "label": t.label,
+        "metric_id": t.metric_id,
+        "kind": t.kind,
+        "value": value,
+        "target": target_level,
+        "gap": gap,
+        "status": status,
+        "projection": projection,
+        "projection_method": method,
+        "baseline": baseline_used,
+        "baseline_stated": t.baseline,
+        "baseline_period": t.baseline_period,
+        "unit": t.unit,
+        "periods_covered": covered,
+        "n_periods": n_periods,
+        "year_complete": complete,
+        "suppressed": suppressed,
+        "explanation": explanation,
+        "reduction_consistent": reduction_consistent,
+        "notes": notes,
+        "wording": t.wording,
+    }
+
+
+def evaluate_plan(inputs: Inputs, plan: Plan, *, as_of: str | None = None) -> pl.DataFrame:
+    """One row per target: value so far, target, gap, status, projection and notes.
+
+    ``as_of`` (a month code like ``2022M06``) limits the data used to periods ending by
+    then; without it all loaded data is used. Columns: ``EVALUATION_COLUMNS``. ``gap`` is
+    value minus target, in the target's unit (persons, or points for shares).
+    """
+    if as_of is not None:
+        parse_period(as_of)
+    rows = [_evaluate_target(inputs, plan, t, as_of) for t in plan.targets]
+    return pl.DataFrame(rows, schema=EVALUATION_SCHEMA, orient="row")

@@ -1,0 +1,292 @@
+"""The metric registry: every KPI jobmaal computes, declared as data.
+
+Each entry names a stable id, the Danish label shown to users, the unit, the native grain
+(month / quarter / year), the canonical inputs it reads, whether lower or higher is
+better, a display format, the official definition with its source, and the canonical
+dimensions it can be broken down by. ``year_agg`` says how a year's value is formed from
+the native periods (``mean`` yearly average, ``sum`` count in the year, ``last`` the
+value at the end of the year, ``ref_month`` the value of ``ref_month``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MetricDef:
+    id: str
+    label: str
+    unit: str  # "fuldtidspersoner" | "personer" | "pct" | "antal"
+    grain: str  # "month" | "quarter" | "year"
+    sources: tuple[str, ...]
+    better: str  # "lower" | "higher"
+    fmt: str  # Python format spec for display
+    definition: str
+    source_ref: str
+    breakdowns: tuple[str, ...] = ()
+    year_agg: str = "mean"  # "mean" | "sum" | "last" | "ref_month"
+    ref_month: int | None = None
+    person_based: bool = True  # figures about persons: suppress those about fewer than 5
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "pct"
+
+
+_PLAN = "Favrskov Kommune, Beskæftigelsesplan 2022, afsnit 4"
+
+METRICS: dict[str, MetricDef] = {
+    m.id: m
+    for m in (
+        MetricDef(
+            id="virksomhedsbesoeg",
+            label="Virksomhedsbesøg",
+            unit="antal",
+            grain="month",
+            sources=("crm_virksomhedsservice",),
+            better="higher",
+            fmt=",.0f",
+            definition="Antal gennemførte virksomhedsbesøg i perioden (jobcentrets CRM). "
+            "Året opgøres som summen af månederne.",
+            source_ref=f"{_PLAN}.1 (75 virksomhedsbesøg årligt); jobcentrets CRM",
+            year_agg="sum",
+            person_based=False,
+        ),
+        MetricDef(
+            id="virksomhedskampagner",
+            label="Virksomhedskampagner",
+            unit="antal",
+            grain="month",
+            sources=("crm_virksomhedsservice",),
+            better="higher",
+            fmt=",.0f",
+            definition="Antal afholdte virksomhedskampagner i perioden (jobcentrets CRM). "
+            "Året opgøres som summen af månederne.",
+            source_ref=f"{_PLAN}.1 (1-2 virksomhedskampagner årligt); jobcentrets CRM",
+            year_agg="sum",
+            person_based=False,
+        ),
+        MetricDef(
+            id="langtidsledige",
+            label="Langtidsledige (fuldtidspersoner)",
+            unit="fuldtidspersoner",
+            grain="month",
+            sources=("y25i09",),
+            better="lower",
+            fmt=",.0f",
+            definition="Jobparate og uddannelsesparate bruttoledige på A-dagpenge, kontanthjælp, "
+            "selvforsørgelses- og hjemrejseydelse, overgangsydelse og uddannelseshjælp, der har "
+            "været ledige/aktiverede mindst 80 % af tiden de seneste 52 uger; opgjort i "
+            "fuldtidspersoner. Året opgøres som gennemsnittet af månederne.",
+            source_ref=f"{_PLAN}.2, note til figur 5; Jobindsats y25i09",
+            breakdowns=("benefit_group",),
+            year_agg="mean",
+        ),
+        MetricDef(
+            id="andel_oesteuropaeiske_forsikrede",
+            label="Andel forsikrede ledige med østeuropæisk baggrund",
+            unit="pct",
+            grain="month",
+            sources=("fasit_forsikrede_oprindelse",),
+            better="lower",
+            fmt=".1f",
+            definition="Forsikrede ledige (fuldtidspersoner, primo måneden) med oprindelse i "
+            "Hviderusland, Bulgarien, Tjekkiet, Ungarn, Moldova, Polen, Rumænien, Rusland, "
+            "Slovakiet, Ukraine, Estland, Letland eller Litauen i procent af alle forsikrede "
+            "ledige. Beregnes altid af antallene. Året opgøres ved årets sidste måned (ultimo).",
+            source_ref=f"{_PLAN}.3, tabel 5; Fasit og Danmarks Statistik",
+            year_agg="last",
+        ),
+        MetricDef(
+            id="flygtninge_varig_selvforsoergelse",
+            label="Flygtninge i varig selvforsørgelse",
+            unit="personer",
+            grain="month",
+            sources=("fasit_selvforsoergelse", "person_refugee_months"),
+            better="higher",
+            fmt=",.0f",
+            definition="Flygtninge og familiesammenførte på selvforsørgelses- og hjemrejseydelse "
+            "eller overgangsydelse, der i måneden når 6 sammenhængende måneder som "
+            "selvforsørgende gennem ordinært job, ordinær uddannelse eller IGU. Året opgøres "
+            "som summen af månederne.",
+            source_ref=f"{_PLAN}.4, tabel 6; Fasit",
+            breakdowns=("route", "sex"),
+            year_agg="sum",
+        ),
+        MetricDef(
+            id="flygtninge_kvindeandel",
+            label="Kvindeandel blandt flygtninge i varig selvforsørgelse",
+            unit="pct",
+            grain="month",
+            sources=("fasit_selvforsoergelse", "person_refugee_months"),
+            better="higher",
+            fmt=".0f",
+            definition="Kvinder i procent af de flygtninge, der har opnået varig "
+            "selvforsørgelse (6 sammenhængende måneder) i perioden; året som kvinder i året "
+            "divideret med alle i året.",
+            source_ref=f"{_PLAN}.4 (halvdelen skal være kvinder), tabel 6; Fasit",
+            breakdowns=("route",),
+            year_agg="sum",
+        ),
+        MetricDef(
+            id="uddannelseshjaelp",
+            label="Unge på uddannelseshjælp (fuldtidspersoner)",
+            unit="fuldtidspersoner",
+            grain="month",
+            sources=("y38a02",),
+            better="lower",
+            fmt=",.0f",
+            definition="Fuldtidspersoner på uddannelseshjælp (unge under 30 år), i alt og efter "
+            "visitationskategori (åbenlyst uddannelsesparat, uddannelsesparat, "
+            "aktivitetsparat). Året opgøres som gennemsnittet af månederne.",
+            source_ref=f"{_PLAN}.5, figur 8; Jobindsats y38a02 (indgår i y60a02 fra juli 2025)",
+            breakdowns=("match_group",),
+            year_agg="mean",
+        ),
+        MetricDef(
+            id="fleksjob_andel_op",
+            label="Andel i udviklingsfleksjob, der er gået op i timer",
+            unit="pct",
+            grain="month",
+            sources=("fleksjob_timeudvikling",),
+            better="higher",
+            fmt=".0f",
+            definition="Andel af personer i fleksjob (ny ordning fra 2013, registreret timetal i "
+            "mindst seks måneder), der i opgørelsesmåneden arbejder flere timer end ved start; "
+            "beregnet af antallene op / (op + ned + uændret). Juni er referencemåned, fordi "
+            "ferie i juli forvrider timetallet.",
+            source_ref=f"{_PLAN}.6, figur 12; Jobindsats (udvikling i timer i fleksjob)",
+            breakdowns=("hours_band",),
+            year_agg="ref_month",
+            ref_month=6,
+        ),
+        MetricDef(
+            id="fleksjob_andel_ned",
+            label="Andel i udviklingsfleksjob, der er gået ned i timer",
+            unit="pct",
+            grain="month",
+            sources=("fleksjob_timeudvikling",),
+            better="lower",
+            fmt=".0f",
+            definition="Andel af personer i fleksjob (ny ordning), der arbejder færre timer end "
+            "ved start; ned / (op + ned + uændret). Juni er referencemåned.",
+            source_ref=f"{_PLAN}.6, figur 12; Jobindsats (udvikling i timer i fleksjob)",
+            breakdowns=("hours_band",),
+            year_agg="ref_month",
+            ref_month=6,
+        ),
+        MetricDef(
+            id="fleksjob_andel_uaendret",
+            label="Andel i udviklingsfleksjob med uændret timetal",
+            unit="pct",
+            grain="month",
+            sources=("fleksjob_timeudvikling",),
+            better="lower",
+            fmt=".0f",
+            definition="Andel af personer i fleksjob (ny ordning), hvis timetal er uændret siden "
+            "start; uændret / (op + ned + uændret). Juni er referencemåned.",
+            source_ref=f"{_PLAN}.6, figur 12; Jobindsats (udvikling i timer i fleksjob)",
+            breakdowns=("hours_band",),
+            year_agg="ref_month",
+            ref_month=6,
+        ),
+        MetricDef(
+            id="fleksjob_andel_over_10_timer",
+            label="Andel af fleksjob over 10 timer (mod 1-10 timer)",
+            unit="pct",
+            grain="month",
+            sources=("y08a02",),
+            better="higher",
+            fmt=".1f",
+            definition="Fuldtidspersoner i fleksjob på ny ordning med over 10 ugentlige timer i "
+            "procent af fuldtidspersoner med 1-5, 6-10 eller over 10 timer; stiger, når "
+            "andelen over 10 timer stiger i forhold til udviklingsfleksjob (1-10 timer). "
+            "Juni er referencemåned.",
+            source_ref=f"{_PLAN}.6, figur 11; Jobindsats y08a02",
+            year_agg="ref_month",
+            ref_month=6,
+        ),
+        MetricDef(
+            id="fleksjob_fuldtidspersoner",
+            label="Fuldtidspersoner i fleksjob",
+            unit="fuldtidspersoner",
+            grain="month",
+            sources=("y08a02",),
+            better="higher",
+            fmt=",.0f",
+            definition="Fuldtidspersoner i fleksjob, i alt og efter ugentlige timer og ordning.",
+            source_ref=f"{_PLAN}.6, figur 10; Jobindsats y08a02",
+            breakdowns=("hours_band", "scheme"),
+            year_agg="mean",
+        ),
+        MetricDef(
+            id="ledighedsydelse",
+            label="Fuldtidspersoner på ledighedsydelse",
+            unit="fuldtidspersoner",
+            grain="month",
+            sources=("y09a02",),
+            better="lower",
+            fmt=",.0f",
+            definition="Fuldtidspersoner på ledighedsydelse (ledige fleksjobvisiterede).",
+            source_ref=f"{_PLAN}.6, figur 10; Jobindsats y09a02",
+            year_agg="mean",
+        ),
+        MetricDef(
+            id="flygtninge_paa_ydelse",
+            label="Flygtninge på selvforsørgelses- og hjemrejseydelse/overgangsydelse",
+            unit="personer",
+            grain="month",
+            sources=("y35a02",),
+            better="lower",
+            fmt=",.0f",
+            definition="Personer på selvforsørgelses- og hjemrejseydelse eller overgangsydelse "
+            "i måneden.",
+            source_ref=f"{_PLAN}.4, figur 7; Jobindsats y35a02",
+            breakdowns=("sex",),
+            year_agg="mean",
+        ),
+        MetricDef(
+            id="ressourceforloeb",
+            label="Fuldtidspersoner i ressourceforløb",
+            unit="fuldtidspersoner",
+            grain="month",
+            sources=("y11a02",),
+            better="lower",
+            fmt=",.0f",
+            definition="Fuldtidspersoner i ressourceforløb.",
+            source_ref="Jobindsats y11a02",
+            year_agg="mean",
+        ),
+        MetricDef(
+            id="sanktion_fejlrate",
+            label="Fejlrate i gennemgåede sanktionssager",
+            unit="pct",
+            grain="quarter",
+            sources=("sanction_reviews",),
+            better="lower",
+            fmt=".0f",
+            definition="Andel af de gennemgåede sanktionssager, der ville være blevet ændret "
+            "eller hjemvist (Ankestyrelsens praksisundersøgelsesmetode), efter "
+            "gennemgangskvartal. Små stikprøver: se Wilson-intervallet i sagskvaliteten.",
+            source_ref="Ankestyrelsens praksisundersøgelser om sanktioner (LAS §§ 36-37, "
+            "skærpet rådighedssanktion); ledelsestilsyn",
+            breakdowns=("match_group", "sanction_type"),
+            year_agg="sum",
+        ),
+    )
+}
+
+
+def list_metrics() -> list[MetricDef]:
+    """All metrics, in registry order."""
+    return list(METRICS.values())
+
+
+def get_metric(metric_id: str) -> MetricDef:
+    """The metric with this id; KeyError naming the known ids otherwise."""
+    try:
+        return METRICS[metric_id]
+    except KeyError:
+        known = ", ".join(METRICS)
+        raise KeyError(f"unknown metric {metric_id!r}; known metrics: {known}") from None

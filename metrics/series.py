@@ -1,0 +1,199 @@
+"""Shared machinery: period filters, aggregation (ratio of sums) and suppression.
+
+Suppression rule (figures about fewer than 5 persons are never shown): for metrics about
+persons, a count is suppressed when 0 < count < 5; a share is suppressed when its
+denominator is below 5 or 0 < numerator < 5; any row built on a source cell that was
+itself suppressed (discretionised by the publisher) is suppressed. A suppressed row has
+value, numerator and denominator null and ``suppressed`` True. Counts of activities
+(company visits, campaigns) are not about persons and are never suppressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import polars as pl
+
+from data_connectors.periods import parse_period
+from metrics.kpis import KEY, RAW_SCHEMA
+from metrics.registry import MetricDef
+
+MIN_PERSONS = 5
+
+SERIES_COLUMNS = (
+    "metric_id",
+    "period",
+    "period_start",
+    "area_code",
+    "area_name",
+    "area_level",
+    "group",
+    "value",
+    "numerator",
+    "denominator",
+    "suppressed",
+)
+
+
+def period_bounds(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    lo = parse_period(start).start if start else None
+    hi = parse_period(end).end if end else None
+    return lo, hi
+
+
+def filter_periods(raw: pl.DataFrame, start: str | None, end: str | None) -> pl.DataFrame:
+    lo, hi = period_bounds(start, end)
+    if lo is not None:
+        raw = raw.filter(pl.col("period_start") >= lo)
+    if hi is not None:
+        raw = raw.filter(pl.col("period_end") <= hi)
+    return raw
+
+
+def only_native_grain(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
+    """Keep periods of the metric's grain (e.g. months, not QMAT or year rows)."""
+    code = {"month": r"^\d{4}M\d{2}$", "quarter": r"^\d{4}Q\d{2}$", "year": r"^\d{4}Y01$"}
+    return raw.filter(pl.col("period").str.contains(code[metric.grain]))
+
+
+def value_expr(metric: MetricDef) -> pl.Expr:
+    if metric.is_rate:
+        return (
+            pl.when(pl.col("denominator") > 0)
+            .then(100.0 * pl.col("numerator") / pl.col("denominator"))
+            .otherwise(None)
+        )
+    return pl.col("numerator")
+
+
+def suppress_expr(metric: MetricDef) -> pl.Expr:
+    src = pl.col("in_suppressed").fill_null(False)
+    if not metric.person_based:
+        return src
+    num, den = pl.col("numerator"), pl.col("denominator")
+    small_num = (num > 0) & (num < MIN_PERSONS)
+    if metric.is_rate:
+        return src | small_num.fill_null(False) | (den < MIN_PERSONS).fill_null(False)
+    return src | small_num.fill_null(False)
+
+
+def finalize(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
+    """Raw frame -> public series: value computed, small figures suppressed, sorted."""
+    sup = suppress_expr(metric)
+    out = raw.with_columns(sup.alias("suppressed")).with_columns(
+        pl.when(pl.col("suppressed")).then(None).otherwise(value_expr(metric)).alias("value"),
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("numerator")).alias("numerator"),
+        pl.when(pl.col("suppressed"))
+        .then(None)
+        .otherwise(pl.col("denominator"))
+        .alias("denominator"),
+        pl.lit(metric.id).alias("metric_id"),
+    )
+    return out.select(
+        pl.col("metric_id").cast(pl.String),
+        pl.col("period").cast(pl.String),
+        pl.col("period_start").cast(pl.Date),
+        pl.col("area_code").cast(pl.String),
+        pl.col("area_name").cast(pl.String),
+        pl.col("area_level").cast(pl.String),
+        pl.col("group").cast(pl.String),
+        pl.col("value").cast(pl.Float64),
+        pl.col("numerator").cast(pl.Float64),
+        pl.col("denominator").cast(pl.Float64),
+        pl.col("suppressed").cast(pl.Boolean),
+    ).sort("area_code", "group", "period_start")
+
+
+def aggregate_areas(
+    raw: pl.DataFrame,
+    members: Iterable[str],
+    *,
+    code: str,
+    name: str,
+    level: str,
+    metric: MetricDef,
+) -> pl.DataFrame:
+    """Sum municipalities into one area per period and group: rates as ratio of sums.
+
+    For shares, a member whose numerator or denominator is missing (suppressed at the
+    source) is left out of both sums, so the ratio stays a ratio of matching sums.
+    """
+    sub = raw.filter(pl.col("area_code").is_in(list(members)))
+    if metric.is_rate:
+        complete = pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
+        sub = sub.with_columns(
+            pl.when(complete).then(pl.col("numerator")).otherwise(None),
+            pl.when(complete).then(pl.col("denominator")).otherwise(None),
+        )
+    any_val = pl.col("numerator").is_not_null().any()
+    agg = sub.group_by("period", "period_start", "period_end", "group").agg(
+        pl.when(any_val).then(pl.col("numerator").sum()).otherwise(None).alias("numerator"),
+        pl.when(pl.col("denominator").is_not_null().any())
+        .then(pl.col("denominator").sum())
+        .otherwise(None)
+        .alias("denominator"),
+        (~any_val).alias("in_suppressed"),
+    )
+    return agg.with_columns(
+        pl.lit(code).alias("area_code"),
+        pl.lit(name).alias("area_name"),
+        pl.lit(level).alias("area_level"),
+    ).select([pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()])
+
+
+def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFrame:
+    """One row per area and group for ``year``, formed by the metric's ``year_agg``.
+
+    mean: average of the periods seen (numerator and denominator averaged, so a share is
+    still a ratio of sums); sum: sums; last: the last period of the year seen;
+    ref_month: the reference month only. ``period`` becomes ``<year>Y01`` and
+    ``n_periods`` tells how many periods went in.
+    """
+    sub = raw.filter(pl.col("period_start").dt.year() == year)
+    if metric.year_agg == "ref_month" and metric.ref_month:
+        sub = sub.filter(pl.col("period_start").dt.month() == metric.ref_month)
+    keys = ["area_code", "area_name", "area_level", "group"]
+    if metric.year_agg in ("last", "ref_month"):
+        sub = (
+            sub.sort("period_start")
+            .group_by(keys)
+            .agg(
+                pl.col("numerator").last(),
+                pl.col("denominator").last(),
+                pl.col("in_suppressed").last(),
+                pl.len().alias("n_periods"),
+            )
+        )
+    else:
+        f = "mean" if metric.year_agg == "mean" else "sum"
+        sub = sub.group_by(keys).agg(
+            getattr(pl.col("numerator"), f)().alias("numerator"),
+            pl.when(pl.col("denominator").is_not_null().any())
+            .then(getattr(pl.col("denominator"), f)())
+            .otherwise(None)
+            .alias("denominator"),
+            pl.col("in_suppressed").any(),
+            pl.col("numerator").is_not_null().sum().alias("n_periods"),
+        )
+    return sub.with_columns(
+        pl.lit(f"{year}Y01").alias("period"),
+        pl.lit(date(year, 1, 1)).alias("period_start"),
+        pl.lit(date(year, 12, 31)).alias("period_end"),
+    )
+
+
+def restrict_areas(raw: pl.DataFrame, codes: Sequence[str] | None) -> pl.DataFrame:
+    return raw if codes is None else raw.filter(pl.col("area_code").is_in(list(codes)))
+
+
+__all__ = [
+    "KEY",
+    "SERIES_COLUMNS",
+    "aggregate_areas",
+    "aggregate_year",
+    "filter_periods",
+    "finalize",
+    "only_native_grain",
+    "restrict_areas",
+]

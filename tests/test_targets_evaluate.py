@@ -1,0 +1,203 @@
+"""Judging targets: value, gap, projection, status, baselines and the plan's own figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from data_connectors.periods import month_range
+from metrics import api
+from tests.test_metrics_kpis import inputs_of, make_agg, monthly, table5_rows
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEAD = """
+municipality_code = "710"
+municipality_name = "Favrskov"
+year = 2022
+title = "Test"
+"""
+
+LTU_TARGET = """
+[[targets]]
+id = "2"
+label = "Langtidsledige"
+metric_id = "langtidsledige"
+kind = "max"
+target = 117
+baseline_period = "2020M08-2021M07"
+stated_reduction = 29
+reduction_unit = "pct"
+unit = "fuldtidspersoner"
+wording = "Der må i gennemsnit maksimalt være 117 langtidsledige jobparate borgere i 2022."
+"""
+
+
+def _plan(*targets: str) -> api.Plan:
+    return api.parse_plan(HEAD + "".join(targets))
+
+
+def _ltu(values_2022: list[float], baseline: float = 165.0) -> dict[str, pl.LazyFrame]:
+    base = dict.fromkeys(month_range("2020M08", "2021M07"), baseline)
+    year = dict(zip(month_range("2022M01", "2022M12"), values_2022, strict=False))
+    return inputs_of(y25i09=monthly("y25i09", "fuldtidspersoner", {**base, **year}))
+
+
+def _row(df: pl.DataFrame, target_id: str) -> dict:
+    return df.filter(pl.col("id") == target_id).row(0, named=True)
+
+
+def test_mid_year_is_never_met_or_missed_and_projection_uses_trend() -> None:
+    ins = _ltu([130, 128, 126, 124, 122, 120])
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M06"), "2")
+    # Value so far: (130 + 128 + 126 + 124 + 122 + 120) / 6 = 750 / 6 = 125.
+    assert row["value"] == pytest.approx(125.0)
+    assert row["gap"] == pytest.approx(125.0 - 117.0)
+    # Level of the last 3 months = 122, slope of the last 6 = -2 per month; months 7-12
+    # projected as 122 - 2 * (k + 1) for k = 1..6: 118, 116, 114, 112, 110, 108 = 678.
+    # Projection: (750 + 678) / 12 = 119.0 > 117 -> at risk.
+    assert row["projection"] == pytest.approx(119.0)
+    assert row["status"] == "i risiko"
+    assert row["periods_covered"] == "2022M01-2022M06"
+    assert row["n_periods"] == 6
+    assert row["year_complete"] is False
+    assert "gennemsnit" in row["projection_method"]
+    assert "117" in row["explanation"] and "i risiko" in row["explanation"]
+
+
+def test_on_track_mid_year() -> None:
+    ins = _ltu([118, 116, 114, 112, 110, 108])
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M06"), "2")
+    assert row["status"] == "på rette vej"
+
+
+def test_complete_year_is_met_or_missed() -> None:
+    met = _ltu([120] * 6 + [110] * 6)
+    row = _row(api.evaluate_plan(met, _plan(LTU_TARGET)), "2")
+    # (6 * 120 + 6 * 110) / 12 = 115 <= 117.
+    assert row["value"] == pytest.approx(115.0)
+    assert (row["status"], row["year_complete"]) == ("nået", True)
+    missed = _ltu([120] * 12)
+    assert _row(api.evaluate_plan(missed, _plan(LTU_TARGET)), "2")["status"] == "ikke nået"
+    # The same complete data seen as of June is only on track / at risk.
+    early = _row(api.evaluate_plan(met, _plan(LTU_TARGET), as_of="2022M06"), "2")
+    assert early["status"] in ("på rette vej", "i risiko")
+
+
+def test_reduction_consistency_against_the_baseline() -> None:
+    # Baseline 165: 1 - 117 / 165 = 29.1 % -> consistent with the stated 29 %.
+    row = _row(api.evaluate_plan(_ltu([120]), _plan(LTU_TARGET)), "2")
+    assert row["baseline"] == pytest.approx(165.0)
+    assert row["reduction_consistent"] is True
+    # The plan's implied baseline: 117 / (1 - 0.29) = 164.8.
+    assert any("164,8" in n for n in row["notes"])
+    # Baseline 140: 1 - 117 / 140 = 16.4 % -> not consistent.
+    row = _row(api.evaluate_plan(_ltu([120], baseline=140), _plan(LTU_TARGET)), "2")
+    assert row["reduction_consistent"] is False
+    assert any("16,4" in n for n in row["notes"])
+
+
+def test_no_data_gives_ingen_data() -> None:
+    row = _row(api.evaluate_plan({}, _plan(LTU_TARGET)), "2")
+    assert row["status"] == "ingen data"
+    assert row["value"] is None
+    assert tuple(api.evaluate_plan({}, _plan(LTU_TARGET)).columns) == api.EVALUATION_COLUMNS
+
+
+def _shipped_plan() -> api.Plan:
+    return api.parse_plan((ROOT / "targets" / "710-2022.toml").read_text(encoding="utf-8"))
+
+
+def test_table5_stated_shares_against_counts() -> None:
+    target = next(t for t in _shipped_plan().targets if t.id == "3")
+    svc = api.stated_vs_computed(target)
+    got = dict(zip(svc["period"], svc["agrees"], strict=True))
+    # 48/661 = 7.26 -> 7.3 ok; 71/863 = 8.23 -> 8.2 ok; 89/1025 = 8.68 -> 8.7 vs 8.6;
+    # 82/933 = 8.79 -> 8.8 ok; 82/882 = 9.30 vs 8.8; 78/910 = 8.57 vs 9.9;
+    # 90/716 = 12.57 -> 12.6 vs the stated 11.6.
+    assert got == {
+        "2020M01": True,
+        "2020M04": True,
+        "2020M07": False,
+        "2020M10": True,
+        "2021M01": False,
+        "2021M04": False,
+        "2021M07": False,
+    }
+    jul = svc.filter(pl.col("period") == "2021M07").row(0, named=True)
+    assert round(jul["computed_from_counts"], 1) == 12.6
+
+
+def test_eastern_target_reports_disagreement_and_inconsistent_reduction() -> None:
+    plan = _shipped_plan()
+    plan3 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "3"]})
+    rows = [
+        {"period": p, "measure_id": "fuldtidspersoner", "value": 600}
+        for p in month_range("2022M01", "2022M03")
+    ] + [
+        {"period": p, "measure_id": "fuldtidspersoner", "origin": "Polen", "value": 60}
+        for p in month_range("2022M01", "2022M03")
+    ]
+    df = pl.concat([table5_rows(), make_agg("fasit_forsikrede_oprindelse", rows)])
+    row = _row(api.evaluate_plan(inputs_of(fasit_forsikrede_oprindelse=df), plan3), "3")
+    # Baseline from the counts in Jul 2021: 90 / 716 = 12.57 %, stated 11.6 %.
+    assert row["baseline"] == pytest.approx(100 * 90 / 716)
+    assert row["baseline_stated"] == pytest.approx(11.6)
+    # 12.57 - 5 = 7.57 points, not the stated 6.6.
+    assert row["reduction_consistent"] is False
+    assert any("11,6 % for 2021M07" in n and "12,6 %" in n for n in row["notes"])
+    # Value at the latest month: 60 / 600 = 10 %; year not over -> at risk, not missed.
+    assert row["value"] == pytest.approx(10.0)
+    assert row["status"] == "i risiko"
+
+
+def test_increase_target_on_reference_month() -> None:
+    plan = _shipped_plan()
+    plan6 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "6a"]})
+    rows = []
+    for period, (up, down, same) in {"2021M06": (30, 10, 60), "2022M06": (35, 10, 55)}.items():
+        for m, v in (("personer_op", up), ("personer_ned", down), ("personer_uaendret", same)):
+            rows.append({"period": period, "measure_id": m, "hours_band": "1-5 timer", "value": v})
+    ins = inputs_of(fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows))
+    row = _row(api.evaluate_plan(ins, plan6), "6a")
+    # Baseline June 2021: 30 / 100 = 30 %; June 2022: 35 / 100 = 35 % > 30 %.
+    assert row["baseline"] == pytest.approx(30.0)
+    assert row["target"] == pytest.approx(30.0)
+    assert row["value"] == pytest.approx(35.0)
+    # Data ends in June 2022: the year is not over, so only on track.
+    assert row["status"] == "på rette vej"
+    done = _row(api.evaluate_plan(ins, plan6, as_of="2023M01"), "6a")
+    assert done["status"] == "nået"
+
+
+def test_count_target_run_rate_projection() -> None:
+    visits = monthly(
+        "crm_virksomhedsservice",
+        "virksomhedsbesoeg",
+        dict.fromkeys(month_range("2022M01", "2022M03"), 8),
+    )
+    plan = _shipped_plan()
+    plan1 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "1a"]})
+    row = _row(api.evaluate_plan(inputs_of(crm_virksomhedsservice=visits), plan1), "1a")
+    # 3 * 8 = 24 so far; 24 * 12 / 3 = 96 >= 75 -> on track.
+    assert row["value"] == 24.0
+    assert row["projection"] == pytest.approx(96.0)
+    assert row["status"] == "på rette vej"
+    assert row["gap"] == pytest.approx(24.0 - 75.0)
+
+
+def test_as_of_must_be_a_period() -> None:
+    with pytest.raises(ValueError):
+        api.evaluate_plan({}, _plan(LTU_TARGET), as_of="juni")
+
+
+def test_demo_data_reproduces_the_plan(demo_store) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("data_connectors.demo")
+    result = api.evaluate_plan(demo_store.inputs(), _shipped_plan(), as_of="2022M06")
+    assert set(result["status"]) <= {"på rette vej", "i risiko", "ingen data"}
+    ltu = _row(result, "2")
+    # DOMAIN.md: 117 is a 29 % fall against Aug 2020-Jul 2021, i.e. a baseline near 164.8.
+    if ltu["baseline"] is not None:
+        assert ltu["reduction_consistent"] is True
