@@ -1,3 +1,208 @@
-"""Placeholder module; filled in by its issue."""
+"""``jobmaal import PATH...`` and ``jobmaal fetch TABLE | --config FILE``.
 
-COMMANDS: list = []
+Both read everything first and write to the store only when all of it is good; every
+problem is one line naming the file (or API call), row and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from data_connectors.jobindsats.client import (
+    JobindsatsAuthError,
+    JobindsatsClient,
+    JobindsatsUnavailable,
+    TableInfo,
+    catalogue_frame,
+)
+from data_connectors.jobindsats.fetch import (
+    DEFAULT_MAX_CELLS,
+    Selection,
+    SelectionError,
+    fetch_table,
+    load_config,
+)
+from data_connectors.jobindsats.mappings import MAPPINGS
+from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, read_file
+from data_connectors.settings import Settings
+from data_connectors.store import Store, sha256_file
+
+CATALOGUE_META = "jobindsats_catalogue"
+BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each further retry
+
+
+class MissingApiKey(LookupError):
+    pass
+
+
+def _echo_skipped(origin: str, c: Converted) -> None:
+    if c.skipped_unknown_area:
+        click.echo(
+            f"{origin}: skipped {c.skipped_unknown_area} 'Uoplyst område' row(s) "
+            "(not a municipality)"
+        )
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--dataset",
+    "dataset_id",
+    type=click.Choice(sorted(MAPPINGS), case_sensitive=False),
+    help="The jobindsats table the files hold (default: detected from the columns).",
+)
+@click.option(
+    "--max-size",
+    "max_mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_BYTES / (1024 * 1024),
+    show_default=True,
+    help="Refuse files larger than this many MB.",
+)
+def import_(paths: tuple[Path, ...], dataset_id: str | None, max_mb: float) -> None:
+    """Import jobindsats extracts: CSV, Excel (.xlsx) or saved v3 JSON responses.
+
+    All files are read and checked first; nothing is stored unless every file is good.
+    """
+    store = Store.from_settings(Settings())
+    max_bytes = int(max_mb * 1024 * 1024)
+    read = [
+        (path, read_file(path, dataset_id=dataset_id and dataset_id.lower(), max_bytes=max_bytes))
+        for path in paths
+    ]
+    for path, converted in read:
+        result = store.import_aggregate(
+            converted.df, origin=str(path), sha256=sha256_file(path), kind="file"
+        )
+        click.echo(f"{result.summary()} [{converted.dataset_id}]")
+        _echo_skipped(str(path), converted)
+
+
+def _client(settings: Settings) -> JobindsatsClient:
+    key = settings.jobindsats_api_key
+    if key is None or not key.get_secret_value().strip():
+        raise MissingApiKey(
+            "no jobindsats.dk API key: set JOBMAAL_JOBINDSATS_API_KEY or jobindsats_api_key "
+            "under [jobmaal] in .streamlit/secrets.toml (see docs/data-sources.md)"
+        )
+    return JobindsatsClient(
+        key,
+        base_url=settings.jobindsats_base_url,
+        cache_dir=settings.data_dir / "cache" / "jobindsats",
+        backoff_base=BACKOFF_BASE,
+        warn=lambda msg: click.echo(msg, err=True),
+    )
+
+
+def run_fetch(
+    client: JobindsatsClient,
+    store: Store,
+    selections: list[Selection],
+    *,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> list[str]:
+    """Refresh the catalogue, then fetch and import each selection; the failures' messages."""
+    catalogue: dict[str, TableInfo] = {}
+    try:
+        tables, resp = client.catalogue()
+        if tables:
+            store.write_meta(CATALOGUE_META, catalogue_frame(tables, resp.fetched_at))
+        catalogue = {t.table_id: t for t in tables}
+    except JobindsatsUnavailable as exc:
+        click.echo(f"warning: catalogue not refreshed: {exc}", err=True)
+    failures: list[str] = []
+    for sel in selections:
+        info = catalogue.get(sel.table_id)
+        groups = tuple(name for _, name in info.mgroups) if info else ()
+        try:
+            res = fetch_table(client, sel, extra_groups=groups, max_cells=max_cells)
+            result = store.import_aggregate(
+                res.converted.df, origin=res.origin, sha256=res.sha256, kind="api"
+            )
+        except JobindsatsAuthError:
+            raise
+        except (ValueError, LookupError, OSError) as exc:
+            if len(selections) == 1:
+                raise
+            failures.append(f"{sel.table_id}: {exc}")
+            click.echo(f"jobmaal: error: {sel.table_id}: {exc}", err=True)
+            continue
+        click.echo(f"{sel.table_id}: {result.summary()}")
+        if info and (info.update_latest or info.update_next):
+            click.echo(
+                f"{sel.table_id}: updated by STAR {info.update_latest or '?'}, "
+                f"next update {info.update_next or '?'}"
+            )
+        _echo_skipped(sel.table_id, res.converted)
+    return failures
+
+
+@click.command()
+@click.argument("table", required=False)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML file listing the tables and selections to fetch (config/fetch.example.toml).",
+)
+@click.option(
+    "--periods",
+    default="latest:24",
+    show_default=True,
+    help="latest:N, all, TYPE=latest:N (e.g. QMAT=latest:4) or a comma list of period codes.",
+)
+@click.option(
+    "--areas",
+    default="*,Hele landet",
+    show_default=True,
+    help="Comma list: * (all municipalities), 'Hele landet', or municipality names.",
+)
+@click.option(
+    "--max-cells",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_CELLS,
+    show_default=True,
+    help="Split requests by period so none asks for more cells than this.",
+)
+def fetch(
+    table: str | None,
+    config_path: Path | None,
+    periods: str,
+    areas: str,
+    max_cells: int,
+) -> None:
+    """Fetch tables from api.jobindsats.dk into the store (needs your organisation's key).
+
+    Example: jobmaal fetch y25i09 --periods latest:24, or jobmaal fetch --config fetch.toml
+    """
+    if (table is None) == (config_path is None):
+        raise click.UsageError("give either a TABLE or --config FILE")
+    if config_path is not None:
+        selections = load_config(config_path)
+    else:
+        assert table is not None
+        if table.lower() not in MAPPINGS:
+            raise SelectionError(
+                f"no mapping for table {table!r}; known: {', '.join(sorted(MAPPINGS))}"
+            )
+        selections = [
+            Selection(
+                table.lower(),
+                periods=periods,
+                areas=tuple(a.strip() for a in areas.split(",") if a.strip()),
+            )
+        ]
+    settings = Settings()
+    store = Store.from_settings(settings)
+    with _client(settings) as client:
+        failures = run_fetch(client, store, selections, max_cells=max_cells)
+    if failures:
+        raise SelectionError(
+            f"{len(failures)} of {len(selections)} tables failed: "
+            + "; ".join(f.split(":", 1)[0] for f in failures)
+        )
+
+
+COMMANDS = [import_, fetch]

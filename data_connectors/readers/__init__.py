@@ -1,0 +1,76 @@
+"""Readers for extracts analysts already have: CSV, Excel (.xlsx) and saved v3 JSON.
+
+``read_file(path)`` returns canonical aggregate rows (``AggregateSchema``) or raises
+``ReadError`` naming file, row and column. Nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from data_connectors.readers.csv_reader import read_csv
+from data_connectors.readers.errors import ReadError
+from data_connectors.readers.excel_reader import read_excel
+from data_connectors.readers.json_reader import read_json
+from data_connectors.readers.tabular import Converted, RawTable, to_aggregate
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+"""Files larger than this are refused before reading (``jobmaal import --max-size``)."""
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Converted",
+    "RawTable",
+    "ReadError",
+    "read_file",
+    "read_raw",
+    "to_aggregate",
+]
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB"
+
+
+def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
+    """The header and rows of a file, whatever its format; ReadError if unreadable."""
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        raise ReadError(name, "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ReadError(name, "the file is empty, expected a header row and data rows")
+    if size > max_bytes:
+        raise ReadError(
+            name,
+            f"the file is {_mb(size)}, larger than the {_mb(max_bytes)} limit: "
+            "split it (e.g. by period) or raise the limit with --max-size",
+        )
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_excel(path)
+    if suffix == ".xls":
+        raise ReadError(name, "old binary Excel (.xls) is not supported: save it as .xlsx")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(name, f"cannot read the file ({exc.strerror})") from None
+    text_suffix = suffix in (".csv", ".txt", ".tsv")
+    if suffix == ".json" or (not text_suffix and data.lstrip()[:1] in (b"{", b"[")):
+        return read_json(path, data)
+    if not text_suffix and data.startswith(b"PK\x03\x04"):
+        return read_excel(path)
+    return read_csv(path, data)
+
+
+def read_file(
+    path: Path,
+    *,
+    dataset_id: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extra_groups: Sequence[str] = (),
+) -> Converted:
+    """Canonical aggregate rows of one extract (dataset detected from its columns if not given)."""
+    return to_aggregate(read_raw(path, max_bytes=max_bytes), dataset_id, extra_groups)

@@ -1,0 +1,196 @@
+"""``jobmaal import`` and ``jobmaal fetch`` through click, against tmp stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import polars as pl
+import pytest
+import respx
+from click.testing import CliRunner, Result
+
+from cli import imports
+from cli.main import cli
+from data_connectors.store import Store
+from tests.test_jobindsats_client import BASE, KEY, FakeApi
+from tests.test_readers_corpus import CASES, CORPUS
+
+GOOD = (
+    "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+    "2021M07;Favrskov;Ydelsesgrupper i alt;118,5;140\n"
+    "2021M07;Favrskov;A-dagpenge;..;12\n"
+    "2021M07;Uoplyst område;A-dagpenge;1;2\n"
+)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    d = tmp_path / "data"
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(d))
+    return d
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_import_good_file_then_again(data_dir: Path, tmp_path: Path) -> None:
+    p = tmp_path / "y25i09.csv"
+    p.write_text(GOOD, encoding="utf-8")
+    r = run("import", str(p))
+    assert r.exit_code == 0, r.output
+    assert f"{p}: 4 rows into y25i09 (4 new, 0 replaced) [y25i09]" in r.stdout
+    assert "skipped 1 'Uoplyst område' row(s)" in r.stdout
+    df = Store(data_dir).scan("y25i09").collect()
+    assert df.height == 4
+    assert df.filter(pl.col("measure_id") == "fuldtidspersoner")["value"].to_list() == [
+        118.5,
+        None,
+    ]
+    r = run("import", str(p))
+    assert r.exit_code == 0
+    assert "already imported (same SHA-256), nothing changed" in r.stdout
+    log = Store(data_dir).import_log()
+    assert log["kind"].to_list() == ["file"] and log["origin"].to_list() == [str(p)]
+
+
+def test_import_with_dataset_option(data_dir: Path, tmp_path: Path) -> None:
+    p = tmp_path / "ledighedsydelse.csv"
+    p.write_text("Periode;Område;Antal personer\n2021M07;Favrskov;134\n", encoding="utf-8")
+    assert run("import", str(p)).exit_code == 2  # ambiguous without --dataset
+    r = run("import", "--dataset", "y09a02", str(p))
+    assert r.exit_code == 0, r.output
+    assert Store(data_dir).datasets() == ["y09a02"]
+
+
+def test_nothing_is_stored_when_any_file_is_bad(data_dir: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    r = run("import", str(good), str(CORPUS / "negative_count.csv"))
+    assert r.exit_code == 2
+    assert not data_dir.exists() or Store(data_dir).is_empty()
+
+
+def test_every_bad_corpus_file_leaves_the_store_unchanged(data_dir: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    assert run("import", str(good)).exit_code == 0
+    before = snapshot(data_dir)
+    assert any(k.endswith("y25i09.parquet") for k in before)
+    for name, dataset, row, _column, fragment in CASES:
+        args = ["import", str(CORPUS / name)] + (["--dataset", dataset] if dataset else [])
+        r = run(*args)
+        assert r.exit_code == 2, name
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1, (name, r.stderr)
+        assert lines[0].startswith(f"jobmaal: error: {CORPUS / name}"), lines[0]
+        assert fragment in lines[0]
+        if row is not None:
+            assert f"row {row}" in lines[0]
+        assert "Traceback" not in r.output
+        assert snapshot(data_dir) == before, name
+
+
+def test_200_mb_file_via_cli(data_dir: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    r = run("import", str(big))
+    assert r.exit_code == 2
+    assert "larger than the 100.0 MB limit" in r.stderr
+    r = run("import", "--max-size", "0.0001", str(CORPUS / "negative_count.csv"))
+    assert "larger than the 0.0 MB limit" in r.stderr
+
+
+def test_missing_file(data_dir: Path, tmp_path: Path) -> None:
+    r = run("import", str(tmp_path / "nope.csv"))
+    assert r.exit_code == 2
+    assert r.stderr.strip() == f"jobmaal: error: {tmp_path / 'nope.csv'}: no such file"
+
+
+# -- fetch -----------------------------------------------------------------------------
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
+    monkeypatch.setenv("JOBMAAL_JOBINDSATS_API_KEY", KEY)
+    monkeypatch.setattr(imports, "BACKOFF_BASE", 0.0)
+    return FakeApi()
+
+
+def test_fetch_without_key(data_dir: Path) -> None:
+    r = run("fetch", "y25i09")
+    assert r.exit_code == 2
+    assert "no jobindsats.dk API key: set JOBMAAL_JOBINDSATS_API_KEY" in r.stderr
+
+
+def test_fetch_table_stores_rows_and_catalogue(data_dir: Path, api: FakeApi) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        mock.route().mock(side_effect=api)
+        r = run("fetch", "y25i09", "--periods", "latest:2")
+    assert r.exit_code == 0, r.output
+    assert KEY not in r.output
+    assert "y25i09: api.jobindsats.dk /v3/data/y25i09 period.M=latest:2" in r.stdout
+    assert "12 rows into y25i09 (12 new, 0 replaced)" in r.stdout
+    assert "updated by STAR 2026-05-12, next update 2026-06-10" in r.stdout
+    store = Store(data_dir)
+    assert sorted(store.scan("y25i09").collect()["period"].unique()) == ["2026M03", "2026M04"]
+    cat = store.read_meta("jobindsats_catalogue")
+    assert cat is not None and cat["table_id"].to_list() == ["y25i09"]
+    assert store.import_log()["kind"].to_list() == ["api"]
+    cached = list((data_dir / "cache" / "jobindsats").glob("*.json"))
+    assert cached and all(KEY not in p.read_text(encoding="utf-8") for p in cached)
+
+
+def test_fetch_config_then_offline_uses_snapshot(
+    data_dir: Path, api: FakeApi, tmp_path: Path
+) -> None:
+    cfg = tmp_path / "fetch.toml"
+    cfg.write_text('[[table]]\nid = "y25i09"\nperiods = "latest:3"\n', encoding="utf-8")
+    with respx.mock(base_url=BASE) as mock:
+        mock.route().mock(side_effect=api)
+        assert run("fetch", "--config", str(cfg)).exit_code == 0
+    before = snapshot(data_dir / "store")
+    with respx.mock(base_url=BASE) as mock:
+        mock.route().mock(side_effect=httpx.ConnectError("no route to host"))
+        r = run("fetch", "--config", str(cfg))
+    assert r.exit_code == 0, r.output
+    assert "using the cached snapshot of GET /data/y25i09" in r.stderr
+    assert "minutes old" in r.stderr
+    assert "already imported (same SHA-256), nothing changed" in r.stdout
+    assert snapshot(data_dir / "store") == before
+
+
+def test_fetch_401(data_dir: Path, api: FakeApi) -> None:
+    api.push("/tables", lambda req: httpx.Response(401, content=b'{"code": 401}'))
+    with respx.mock(base_url=BASE) as mock:
+        mock.route().mock(side_effect=api)
+        r = run("fetch", "y25i09")
+    assert r.exit_code == 2
+    assert "rejected the API key (HTTP 401)" in r.stderr
+    assert KEY not in r.output
+
+
+def test_fetch_422_names_the_cause(data_dir: Path, api: FakeApi) -> None:
+    api.push(
+        "/data/y25i09",
+        lambda req: httpx.Response(
+            422, content=json.dumps({"code": 422, "cause": "Unknown period type: M"}).encode()
+        ),
+    )
+    with respx.mock(base_url=BASE) as mock:
+        mock.route().mock(side_effect=api)
+        r = run("fetch", "y25i09", "--periods", "latest:1")
+    assert r.exit_code == 2
+    assert r.stderr.strip().endswith("(HTTP 422): Unknown period type: M")
+    assert not Store(data_dir).datasets()
+
+
+def test_fetch_usage(data_dir: Path) -> None:
+    assert run("fetch").exit_code == 2
+    r = run("fetch", "y99z99")
+    assert r.exit_code == 2 and "no mapping for table 'y99z99'" in r.stderr
