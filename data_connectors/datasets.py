@@ -58,6 +58,9 @@ FULLTIME = Measure("fuldtidspersoner", "Antal fuldtidspersoner", "fuldtidsperson
 PCT_LABOUR_FORCE = Measure("pct_arbejdsstyrken", "Fuldtidspersoner i pct. af arbejdsstyrken", "pct")
 PCT_POPULATION = Measure("pct_befolkningen", "Fuldtidspersoner i pct. af befolkningen", "pct")
 
+_USUAL = (PERSONS, FULLTIME, PCT_LABOUR_FORCE, PCT_POPULATION)
+"""The usual measures of the ``..a02`` tables (JOBINDSATS.md)."""
+
 BENEFIT_GROUPS_LTU = (
     "A-dagpenge",
     "Kontanthjælp",
@@ -97,7 +100,7 @@ DATASETS: dict[str, Dataset] = {
             "Selvforsørgelses- og hjemrejseydelse/overgangsydelse",
             "Jobindsats",
             ("sex",),
-            (PERSONS, FULLTIME),
+            (PERSONS, FULLTIME, PCT_LABOUR_FORCE, PCT_POPULATION),
             values={"sex": SEXES},
         ),
         Dataset(
@@ -120,7 +123,7 @@ DATASETS: dict[str, Dataset] = {
             "Uddannelseshjælp",
             "Jobindsats",
             ("match_group",),
-            (FULLTIME, PERSONS),
+            (FULLTIME, PERSONS, PCT_LABOUR_FORCE, PCT_POPULATION),
             note="Indgår i y60a02 fra juli 2025 (databrud).",
             values={"match_group": VISITATION_UDH},
         ),
@@ -129,7 +132,7 @@ DATASETS: dict[str, Dataset] = {
             "Fleksjob",
             "Jobindsats",
             ("hours_band", "scheme"),
-            (PERSONS, FULLTIME),
+            (PERSONS, FULLTIME, PCT_LABOUR_FORCE, PCT_POPULATION),
             values={"hours_band": HOURS_BANDS, "scheme": SCHEMES},
         ),
         Dataset(
@@ -149,8 +152,16 @@ DATASETS: dict[str, Dataset] = {
             "referencemåned. Tabel-id ikke bekræftet.",
             values={"hours_band": ("1-5 timer", "6-10 timer")},
         ),
-        Dataset("y09a02", "Ledighedsydelse", "Jobindsats", (), (PERSONS, FULLTIME)),
-        Dataset("y11a02", "Ressourceforløb", "Jobindsats", (), (PERSONS, FULLTIME)),
+        Dataset("y09a02", "Ledighedsydelse", "Jobindsats", (), _USUAL),
+        Dataset("y11a02", "Ressourceforløb", "Jobindsats", (), _USUAL),
+        Dataset(
+            "y01a02",
+            "A-dagpenge",
+            "Jobindsats",
+            ("origin",),
+            _USUAL,
+            note="Herkomst uden opdeling på lande.",
+        ),
         Dataset(
             "y30r21",
             "STAR's benchmark: forventet og faktisk offentlig forsørgelse",

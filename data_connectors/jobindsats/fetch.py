@@ -26,7 +26,7 @@ from data_connectors.jobindsats.client import (
     Response,
     TableMeta,
 )
-from data_connectors.jobindsats.mappings import LOCAL_DATASETS, mapping
+from data_connectors.jobindsats.mappings import mapping
 from data_connectors.periods import PERIOD_TYPES, PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import Cell, Converted, RawTable, to_aggregate
@@ -78,7 +78,7 @@ def resolve_periods(meta: TableMeta, spec: str, table_id: str) -> tuple[str, lis
             raise SelectionError(f"unknown period type {ptype!r}: expected one of {PERIOD_TYPES}")
     if ptype is None:
         if spec.startswith("latest:") or spec == "all":
-            ds = DATASETS.get(table_id) or LOCAL_DATASETS.get(table_id)
+            ds = DATASETS.get(table_id)
             preferred = [t for t in (ds.periods if ds else ()) if t in meta.periods]
             available = preferred or list(meta.periods)
             if not available:

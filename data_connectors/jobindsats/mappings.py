@@ -99,7 +99,7 @@ class TableMapping:
 
     @property
     def dataset(self) -> Dataset:
-        return DATASETS.get(self.dataset_id) or LOCAL_DATASETS[self.dataset_id]
+        return DATASETS[self.dataset_id]
 
 
 @dataclass(frozen=True)
@@ -131,17 +131,6 @@ _PERSON_DIMS = {
 }
 _SEX_VALUES = {"Mand": "Mænd", "Kvinde": "Kvinder", "Mænd": "Mænd", "Kvinder": "Kvinder"}
 
-LOCAL_DATASETS: dict[str, Dataset] = {
-    "y01a02": Dataset(
-        "y01a02",
-        "A-dagpenge",
-        "Jobindsats",
-        ("origin",),
-        (PERSONS, FULLTIME, PCT_LABOUR_FORCE, PCT_POPULATION),
-        note="Herkomst uden opdeling på lande.",
-    ),
-}
-"""jobindsats tables read here that ``data_connectors.datasets`` does not declare (yet)."""
 
 MAPPINGS: dict[str, TableMapping] = {
     m.dataset_id: m
