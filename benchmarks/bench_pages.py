@@ -1,0 +1,195 @@
+"""Server-side time to build each dashboard page's data on the demo store, cold and warm.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_pages.py [--data-dir DIR] [--repeat N]
+
+Without ``--data-dir`` the demo store is built in a temporary folder. For every page the
+script makes the same cached calls the page makes (``dashboard.loaders``), first with
+empty caches (cold), then again (warm), and prints the times side by side with their
+ratio. A second table compares the Polars path of one figure (every municipality's 2022
+average of long-term unemployed, as ``ranking`` computes it) with a naive row-by-row
+Python computation of the same numbers, and checks that they agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+logging.getLogger("streamlit").setLevel(logging.ERROR)
+
+import polars as pl  # noqa: E402
+import streamlit as st  # noqa: E402
+
+MUNI, YEAR = "710", 2022
+
+
+def _quiet_streamlit() -> None:
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def page_builders() -> dict[str, Callable[[], object]]:
+    from dashboard import loaders
+
+    def key() -> loaders.StoreKey:
+        return loaders.store_key()
+
+    def plan() -> loaders.PlanRef:
+        ref = loaders.find_plan(MUNI, YEAR)
+        if ref is None:
+            raise SystemExit(f"no plan {MUNI}-{YEAR} in {loaders.targets_dir()}")
+        return ref
+
+    def overblik() -> object:
+        k, ref = key(), plan()
+        ev = loaders.evaluate_plan(k, ref.path, ref.mtime)
+        p = loaders.load_plan(ref.path, ref.mtime)
+        for t in p.targets:
+            loaders.kpi_series(k, t.metric_id, (MUNI,), t.breakdown, f"{YEAR - 1}M01", f"{YEAR}M12")
+        return ev
+
+    def maal() -> object:
+        k, ref = key(), plan()
+        loaders.evaluate_plan(k, ref.path, ref.mtime)
+        p = loaders.load_plan(ref.path, ref.mtime)
+        t = next(t for t in p.targets if t.metric_id == "langtidsledige")
+        m = loaders.get_metric(t.metric_id)
+        loaders.kpi_series(k, m.id, (MUNI,), t.breakdown, f"{YEAR - 1}M01", f"{YEAR}M12")
+        if m.breakdowns:
+            loaders.kpi_series(k, m.id, (MUNI,), m.breakdowns[0], f"{YEAR}M01", f"{YEAR}M12")
+        loaders.comparison(k, m.id, MUNI, f"{YEAR}M01", f"{YEAR}M12")
+        return loaders.ranking(k, m.id, YEAR)
+
+    def kommuner() -> object:
+        k = key()
+        loaders.status(k)
+        for m in loaders.list_metrics():
+            loaders.comparison(k, m.id, "751", f"{YEAR}M01", f"{YEAR}M12")
+            loaders.ranking(k, m.id, YEAR)
+        return None
+
+    def ledelsestilsyn() -> object:
+        k = key()
+        for by in (None, "match_group", "sanction_type", "checklist_point"):
+            loaders.sanction_quality(k, MUNI, by)
+        return loaders.national_sanction_reference()
+
+    def data() -> object:
+        k = key()
+        loaders.is_demo(k)
+        loaders.catalogue(k)
+        return loaders.import_log(k)
+
+    return {
+        "Overblik": overblik,
+        "Mål": maal,
+        "Kommuner": kommuner,
+        "Ledelsestilsyn": ledelsestilsyn,
+        "Data": data,
+    }
+
+
+def _time(fn: Callable[[], object]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def bench_pages(repeat: int) -> None:
+    builders = page_builders()
+    cold: dict[str, list[float]] = defaultdict(list)
+    warm: dict[str, list[float]] = defaultdict(list)
+    for _ in range(repeat):
+        for name, fn in builders.items():
+            st.cache_data.clear()
+            st.cache_resource.clear()
+            cold[name].append(_time(fn))
+            warm[name].append(_time(fn))
+    print(f"\nPage data build on the demo store ({MUNI}, {YEAR}); median of {repeat} runs")
+    print(f"{'page':<16}{'cold (ms)':>12}{'warm (ms)':>12}{'cold/warm':>12}")
+    for name in builders:
+        c, w = statistics.median(cold[name]), statistics.median(warm[name])
+        print(f"{name:<16}{c * 1e3:>12.1f}{w * 1e3:>12.2f}{c / max(w, 1e-9):>11.0f}x")
+
+
+def naive_yearly_average(rows: list[dict[str, object]]) -> dict[str, float]:
+    """Row by row: every municipality's mean of the 12 monthly totals of the year."""
+    sums: dict[str, float] = defaultdict(float)
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        if (
+            r["measure_id"] == "fuldtidspersoner"
+            and r["area_level"] == "kommune"
+            and str(r["period"]).startswith(f"{YEAR}M")
+            and r["benefit_group"] == "I alt"
+            and r["value"] is not None
+        ):
+            code = str(r["area_code"])
+            sums[code] += float(r["value"])  # type: ignore[arg-type]
+            counts[code] += 1
+    return {c: sums[c] / counts[c] for c in sums}
+
+
+def bench_polars_vs_naive(repeat: int) -> None:
+    from dashboard import loaders
+    from metrics import api
+
+    k = loaders.store_key()
+    inputs = loaders.inputs(k)
+    lf = inputs["y25i09"]
+
+    def polars_path() -> pl.DataFrame:
+        return api.ranking(inputs, "langtidsledige", year=YEAR)
+
+    def naive_path() -> dict[str, float]:
+        return naive_yearly_average(lf.collect().to_dicts())
+
+    ours = polars_path()
+    ref = naive_path()
+    got = dict(zip(ours["area_code"], ours["value"], strict=True))
+    worst = max(abs(got[c] - ref[c]) for c in got)
+    t_pl = statistics.median(_time(polars_path) for _ in range(repeat))
+    t_nv = statistics.median(_time(naive_path) for _ in range(repeat))
+    print("\nYearly average per municipality (ranking of langtidsledige, 2022)")
+    print(f"{'path':<28}{'ms':>10}{'ratio':>10}")
+    print(f"{'Polars (metrics.api)':<28}{t_pl * 1e3:>10.1f}{1:>9.0f}x")
+    print(f"{'naive row-by-row Python':<28}{t_nv * 1e3:>10.1f}{t_nv / t_pl:>9.1f}x")
+    print(f"municipalities: {len(got)}; largest difference between the two: {worst:.2e}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, help="an existing store (default: build demo)")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    _quiet_streamlit()
+    if args.data_dir is None:
+        from data_connectors.demo import build_demo
+        from data_connectors.store import Store
+
+        tmp = Path(tempfile.mkdtemp(prefix="jobmaal-bench-")) / "data"
+        t0 = time.perf_counter()
+        build_demo(Store(tmp))
+        print(f"demo store built in {time.perf_counter() - t0:.1f} s at {tmp}")
+        args.data_dir = tmp
+    os.environ["JOBMAAL_DATA_DIR"] = str(args.data_dir)
+    _quiet_streamlit()
+    bench_pages(args.repeat)
+    bench_polars_vs_naive(args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,405 @@
+"""Pure Plotly figure builders from tidy frames (what metrics/ returns).
+
+Danish number format everywhere (``separators=",."``), Danish month labels, the target as
+a line, the baseline as a dotted line, last year's months overlaid. No KPI arithmetic:
+the frames come in with their values computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashboard import fmt
+
+SEPARATORS = ",."
+FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
+MAIN = "#1f4e79"
+HIGHLIGHT = "#d1495b"
+MUTED = "#9aa5b1"
+TARGET = "#2a9d8f"
+BASELINE = "#6c757d"
+LAST_YEAR = "#b0bec5"
+PALETTE = (
+    "#1f4e79",
+    "#7a9e9f",
+    "#edae49",
+    "#00798c",
+    "#66a182",
+    "#8d6a9f",
+    "#30638e",
+    "#a26769",
+    "#5e6472",
+    "#c08497",
+)
+STATUS_COLOURS = {
+    "nået": "#2a9d4f",
+    "på rette vej": "#2a9d4f",
+    "i risiko": "#e9a23b",
+    "ikke nået": "#d1495b",
+    "ingen data": "#9aa5b1",
+}
+
+
+def _hover_spec(spec: str) -> str:
+    """Plotly d3 format from a Python format spec (they agree for ``,.1f`` etc.)."""
+    return spec or ",.1f"
+
+
+def _axis_suffix(unit: str) -> str:
+    return " %" if unit == "pct" else ""
+
+
+def base_layout(fig: go.Figure, *, title: str, unit: str = "", height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
+        separators=SEPARATORS,
+        template="plotly_white",
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 60, "r": 30, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        hovermode="x unified",
+    )
+    fig.update_yaxes(
+        ticksuffix=_axis_suffix(unit),
+        title_text=fmt.UNIT_LABEL.get(unit, unit) if unit and unit != "pct" else None,
+        rangemode="tozero",
+        separatethousands=True,
+        exponentformat="none",
+    )
+    return fig
+
+
+def month_ticks(dates: Sequence[date], max_ticks: int = 12) -> tuple[list[date], list[str]]:
+    """Tick positions and Danish labels (``jan 22``) for monthly dates."""
+    uniq = sorted(set(dates))
+    if not uniq:
+        return [], []
+    step = max(1, -(-len(uniq) // max_ticks))
+    picked = uniq[::step]
+    return picked, [f"{fmt.MONTHS_DA[d.month - 1]} {d.year % 100:02d}" for d in picked]
+
+
+def _apply_month_axis(fig: go.Figure, dates: Sequence[date]) -> None:
+    vals, text = month_ticks(dates)
+    if vals:
+        fig.update_xaxes(tickmode="array", tickvals=vals, ticktext=text)
+
+
+def _year_of(period: str | None) -> int | None:
+    return int(period[:4]) if period and period[:4].isdigit() else None
+
+
+def trend(
+    series: pl.DataFrame,
+    *,
+    title: str,
+    unit: str,
+    spec: str = ",.0f",
+    target: float | None = None,
+    target_year: int | None = None,
+    baseline: float | None = None,
+    baseline_label: str | None = None,
+    last_year: pl.DataFrame | None = None,
+    name: str = "Faktisk",
+    height: int = 420,
+) -> go.Figure:
+    """Monthly line with the target line (over the plan year), the baseline and last
+    year's months overlaid (shifted forward a year so the same months line up)."""
+    s = series.sort("period_start")
+    fig = go.Figure()
+    hover = f"%{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}"
+    dates: list[date] = list(s["period_start"])
+    if last_year is not None and last_year.height:
+        ly = last_year.sort("period_start")
+        shifted = [d.replace(year=d.year + 1) for d in ly["period_start"]]
+        fig.add_trace(
+            go.Scatter(
+                x=shifted,
+                y=ly["value"].to_list(),
+                name="Samme måned året før",
+                mode="lines",
+                line={"color": LAST_YEAR, "width": 2, "dash": "dot"},
+                hovertemplate=hover,
+            )
+        )
+        dates.extend(shifted)
+    fig.add_trace(
+        go.Scatter(
+            x=s["period_start"].to_list(),
+            y=s["value"].to_list(),
+            name=name,
+            mode="lines+markers",
+            line={"color": MAIN, "width": 3},
+            marker={"size": 6},
+            hovertemplate=hover,
+            connectgaps=False,
+        )
+    )
+    if baseline is not None and dates:
+        fig.add_trace(
+            go.Scatter(
+                x=[min(dates), max(dates)],
+                y=[baseline, baseline],
+                name=baseline_label or "Udgangspunkt",
+                mode="lines",
+                line={"color": BASELINE, "width": 1.5, "dash": "dash"},
+                hovertemplate=hover,
+            )
+        )
+    if target is not None and dates:
+        if target_year is not None:
+            x0, x1 = date(target_year, 1, 1), date(target_year, 12, 1)
+        else:
+            x0, x1 = min(dates), max(dates)
+        fig.add_trace(
+            go.Scatter(
+                x=[x0, x1],
+                y=[target, target],
+                name=f"Mål ({fmt.with_unit(target, unit, spec)})",
+                mode="lines",
+                line={"color": TARGET, "width": 3},
+                hovertemplate=hover,
+            )
+        )
+        dates.extend([x0, x1])
+    base_layout(fig, title=title, unit=unit, height=height)
+    _apply_month_axis(fig, dates)
+    return fig
+
+
+def sparkline(series: pl.DataFrame, *, unit: str, target: float | None = None) -> go.Figure:
+    """A small trend for a card: the line and the target, no legend."""
+    s = series.sort("period_start")
+    fig = go.Figure(
+        go.Scatter(
+            x=s["period_start"].to_list(),
+            y=s["value"].to_list(),
+            mode="lines+markers",
+            line={"color": MAIN, "width": 2},
+            marker={"size": 4},
+            hovertemplate=f"%{{y:,.1f}}{_axis_suffix(unit)}<extra></extra>",
+        )
+    )
+    if target is not None and s.height:
+        fig.add_hline(y=target, line={"color": TARGET, "width": 2, "dash": "dash"})
+    fig.update_layout(
+        separators=SEPARATORS,
+        template="plotly_white",
+        height=140,
+        margin={"l": 40, "r": 10, "t": 10, "b": 25},
+        showlegend=False,
+        font={"family": FONT, "size": 11},
+    )
+    fig.update_yaxes(ticksuffix=_axis_suffix(unit), nticks=4)
+    _apply_month_axis(fig, list(s["period_start"]))
+    fig.update_xaxes(nticks=4)
+    return fig
+
+
+def lines_by(
+    df: pl.DataFrame,
+    *,
+    by: str,
+    title: str,
+    unit: str,
+    spec: str = ",.1f",
+    highlight: str | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """One line per value of ``by`` (breakdown groups, or areas in a comparison)."""
+    fig = go.Figure()
+    hover = f"%{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}"
+    keys = list(dict.fromkeys(df.sort("period_start")[by].to_list()))
+    for i, key in enumerate(keys):
+        part = df.filter(pl.col(by) == key).sort("period_start")
+        strong = highlight is not None and key == highlight
+        colour = HIGHLIGHT if strong else PALETTE[i % len(PALETTE)]
+        fig.add_trace(
+            go.Scatter(
+                x=part["period_start"].to_list(),
+                y=part["value"].to_list(),
+                name=str(key),
+                mode="lines+markers" if strong else "lines",
+                line={"color": colour, "width": 4 if strong else 2},
+                hovertemplate=hover,
+            )
+        )
+    base_layout(fig, title=title, unit=unit, height=height)
+    _apply_month_axis(fig, list(df["period_start"]) if df.height else [])
+    return fig
+
+
+def small_multiples(
+    df: pl.DataFrame,
+    *,
+    by: str,
+    title: str,
+    unit: str,
+    spec: str = ",.1f",
+    highlight: str | None = None,
+) -> go.Figure:
+    """One panel per value of ``by`` with its own y axis: counts of areas of very
+    different size (a municipality against the country) side by side."""
+    keys = list(dict.fromkeys(df.sort("period_start")[by].to_list()))
+    if len(keys) <= 1:
+        return lines_by(df, by=by, title=title, unit=unit, spec=spec, highlight=highlight)
+    cols = 2
+    rows = -(-len(keys) // cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[str(k) for k in keys],
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        horizontal_spacing=0.08,
+    )
+    hover = f"%{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}"
+    for i, key in enumerate(keys):
+        part = df.filter(pl.col(by) == key).sort("period_start")
+        strong = highlight is not None and key == highlight
+        fig.add_trace(
+            go.Scatter(
+                x=part["period_start"].to_list(),
+                y=part["value"].to_list(),
+                name=str(key),
+                mode="lines+markers" if strong else "lines",
+                line={"color": HIGHLIGHT if strong else MAIN, "width": 3 if strong else 2},
+                hovertemplate=hover,
+            ),
+            row=i // cols + 1,
+            col=i % cols + 1,
+        )
+    base_layout(fig, title=title, unit=unit, height=260 * rows + 80)
+    fig.update_layout(showlegend=False)
+    fig.update_yaxes(title_text=None)
+    vals, text = month_ticks(list(df["period_start"]), max_ticks=6)
+    if vals:
+        fig.update_xaxes(tickmode="array", tickvals=vals, ticktext=text)
+    return fig
+
+
+def comparison_chart(
+    df: pl.DataFrame, *, title: str, unit: str, spec: str = ",.1f", highlight: str | None = None
+) -> go.Figure:
+    """Shares on one axis; counts (persons, full-time persons) as small multiples."""
+    if unit == "pct":
+        return lines_by(df, by="area_name", title=title, unit=unit, spec=spec, highlight=highlight)
+    return small_multiples(
+        df, by="area_name", title=title, unit=unit, spec=spec, highlight=highlight
+    )
+
+
+def ranking_bar(
+    ranking: pl.DataFrame,
+    *,
+    highlight_code: str,
+    title: str,
+    unit: str,
+    spec: str = ",.1f",
+) -> go.Figure:
+    """All municipalities as horizontal bars by rank (1 at the top), one highlighted."""
+    r = ranking.sort("rank", nulls_last=True)
+    colours = [HIGHLIGHT if c == highlight_code else MUTED for c in r["area_code"]]
+    labels = [
+        f"{int(k)}. {n}" if k is not None else str(n)
+        for k, n in zip(r["rank"], r["area_name"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=r["value"].to_list(),
+            y=labels,
+            orientation="h",
+            marker={"color": colours},
+            hovertemplate=f"%{{y}}: %{{x:{_hover_spec(spec)}}}{_axis_suffix(unit)}<extra></extra>",
+        )
+    )
+    height = max(360, 14 * r.height + 120)
+    base_layout(fig, title=title, unit="", height=height)
+    fig.update_layout(hovermode="closest", showlegend=False, bargap=0.15)
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, title_text=None, ticksuffix="")
+    fig.update_xaxes(ticksuffix=_axis_suffix(unit), separatethousands=True, exponentformat="none")
+    return fig
+
+
+def bars(
+    df: pl.DataFrame,
+    *,
+    x: str,
+    y: str = "value",
+    title: str,
+    unit: str,
+    spec: str = ",.1f",
+    highlight: str | None = None,
+) -> go.Figure:
+    """Plain vertical bars (latest value per group or area)."""
+    colours = [HIGHLIGHT if highlight is not None and v == highlight else MAIN for v in df[x]]
+    fig = go.Figure(
+        go.Bar(
+            x=df[x].to_list(),
+            y=df[y].to_list(),
+            marker={"color": colours},
+            hovertemplate=f"%{{x}}: %{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}<extra></extra>",
+        )
+    )
+    base_layout(fig, title=title, unit=unit)
+    fig.update_layout(hovermode="closest", showlegend=False)
+    return fig
+
+
+def rate_with_interval(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    reference: pl.DataFrame | None = None,
+    reference_label: str = "Ankestyrelsen, landsplan",
+) -> go.Figure:
+    """Error rates in percent with 95 % intervals per group; ``reference`` (columns
+    group, share) adds Ankestyrelsen's national finding for the groups it covers."""
+    groups = [str(g) for g in df["group"]]
+    rate = df["rate"].to_list()
+    plus = [
+        None if h is None or r is None else h - r
+        for h, r in zip(df["ci_high"].to_list(), rate, strict=True)
+    ]
+    minus = [
+        None if lw is None or r is None else r - lw
+        for lw, r in zip(df["ci_low"].to_list(), rate, strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=groups,
+            y=rate,
+            name="Fejlandel i kommunens gennemgang",
+            marker={"color": MAIN},
+            error_y={"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
+            customdata=list(zip(df["errors"].to_list(), df["n"].to_list(), strict=True)),
+            hovertemplate="%{x}: %{y:,.0f} % (%{customdata[0]} af %{customdata[1]} sager)"
+            "<extra></extra>",
+        )
+    )
+    if reference is not None and reference.height:
+        fig.add_trace(
+            go.Scatter(
+                x=[str(g) for g in reference["group"]],
+                y=reference["share"].to_list(),
+                name=reference_label,
+                mode="markers",
+                marker={
+                    "color": HIGHLIGHT,
+                    "size": 16,
+                    "symbol": "line-ew-open",
+                    "line": {"width": 4, "color": HIGHLIGHT},
+                },
+                hovertemplate="%{x}: %{y:,.0f} % (Ankestyrelsen)<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, unit="pct")
+    fig.update_layout(hovermode="closest", showlegend=True)
+    fig.update_yaxes(range=[0, 105])
+    return fig

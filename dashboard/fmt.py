@@ -1,0 +1,92 @@
+"""Danish number and period formatting for labels and cards (no KPI arithmetic here)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+MONTHS_DA_LONG = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+SUPPRESSED_TEXT = "<5"
+MISSING_TEXT = "–"
+
+UNIT_SUFFIX = {"pct": " %", "fuldtidspersoner": "", "personer": "", "antal": ""}
+UNIT_LABEL = {
+    "pct": "pct.",
+    "fuldtidspersoner": "fuldtidspersoner",
+    "personer": "personer",
+    "antal": "antal",
+}
+
+
+def danish(text: str) -> str:
+    """Swap English separators for Danish ones: 1,234.5 -> 1.234,5."""
+    return text.translate(str.maketrans(",.", ".,"))
+
+
+def number(value: float | int | None, spec: str = ",.0f", *, suppressed: bool = False) -> str:
+    """Format a number the Danish way; ``<5`` when suppressed, a dash when missing."""
+    if suppressed:
+        return SUPPRESSED_TEXT
+    if value is None:
+        return MISSING_TEXT
+    spec = spec or ",.1f"
+    return danish(format(value, spec))
+
+
+def with_unit(
+    value: float | int | None, unit: str, spec: str = ",.0f", *, suppressed: bool = False
+) -> str:
+    text = number(value, spec, suppressed=suppressed)
+    if text in (SUPPRESSED_TEXT, MISSING_TEXT):
+        return text
+    return text + UNIT_SUFFIX.get(unit, "")
+
+
+def signed(value: float | int | None, unit: str, spec: str = ",.0f") -> str:
+    """A difference with an explicit sign (``+3`` / ``-1,5 %-point``)."""
+    if value is None:
+        return MISSING_TEXT
+    plus_spec = "+" + spec if not spec.startswith("+") else spec
+    text = danish(format(value, plus_spec)).replace("-", "−")
+    return text + (" %-point" if unit == "pct" else "")
+
+
+_PERIOD = re.compile(r"^(\d{4})M(\d{2})$")
+
+
+def period_label(code: str | None) -> str:
+    """``2022M03`` -> ``mar 2022``; other codes as they are."""
+    if not code:
+        return MISSING_TEXT
+    m = _PERIOD.match(code)
+    if not m:
+        return code
+    return f"{MONTHS_DA[int(m.group(2)) - 1]} {m.group(1)}"
+
+
+def date_label(d: date | None) -> str:
+    if d is None:
+        return MISSING_TEXT
+    return f"{d.day}. {MONTHS_DA_LONG[d.month - 1]} {d.year}"
+
+
+def period_span(first: str | None, last: str | None) -> str:
+    if not first and not last:
+        return MISSING_TEXT
+    if first == last:
+        return period_label(first)
+    return f"{period_label(first)} – {period_label(last)}"

@@ -1,0 +1,338 @@
+"""Cached data access for the pages: Store reads and metrics calls behind st.cache_*.
+
+Every cached call takes a ``StoreKey``: the data dir, the database URL and a signature of
+the store's files (path, size, mtime). A new import changes the signature, so new data
+shows up at once; while nothing changes, switching municipality or target hits the cache.
+The loaded frames are collected into memory once per signature (``st.cache_resource``)
+so a cold metrics call never re-reads Parquet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from dashboard.export import Footnote
+from data_connectors import datasets
+from data_connectors.areas import area
+from data_connectors.canonical import PERSON_TABLES
+from data_connectors.settings import Settings
+from data_connectors.store import Store
+
+StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
+Inputs = Mapping[str, pl.LazyFrame]
+
+
+def _signature(store: Store) -> tuple[tuple[str, int, int], ...]:
+    files: list[Path] = []
+    if store.root.is_dir():
+        files.extend(p for p in store.root.rglob("*.parquet") if not p.name.startswith("."))
+    if store.db_path.is_file():
+        files.append(store.db_path)
+    out = []
+    for p in sorted(files):
+        try:
+            st_ = p.stat()
+        except FileNotFoundError:  # renamed away mid-scan
+            continue
+        out.append((str(p), st_.st_size, st_.st_mtime_ns))
+    return tuple(out)
+
+
+def store_key() -> StoreKey:
+    """Where the store is and what is in it now (cheap: a few ``stat`` calls)."""
+    s = Settings()
+    store = Store.from_settings(s)
+    return (str(store.data_dir), s.db_url, _signature(store))
+
+
+def _store(key: StoreKey) -> Store:
+    return Store(Path(key[0]), key[1])
+
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def inputs(key: StoreKey) -> dict[str, pl.LazyFrame]:
+    """Everything loaded, collected into memory once per store signature."""
+    return {name: lf.collect().lazy() for name, lf in _store(key).inputs().items()}
+
+
+# -- store status ----------------------------------------------------------------------
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def status(key: StoreKey) -> pl.DataFrame:
+    return _store(key).status()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def import_log(key: StoreKey) -> pl.DataFrame:
+    return _store(key).import_log()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def catalogue(key: StoreKey) -> pl.DataFrame | None:
+    return _store(key).read_meta("jobindsats_catalogue")
+
+
+def _is_demo_source(source: str) -> bool:
+    try:
+        from data_connectors.demo import is_demo_source
+    except ImportError:  # demo builder not there yet
+        return source.lower().startswith("demo")
+    return bool(is_demo_source(source))
+
+
+def demo_datasets(key: StoreKey) -> set[str]:
+    """Datasets whose rows come from the demo generator."""
+    st_ = status(key)
+    out: set[str] = set()
+    for ds, src in zip(st_["dataset_id"], st_["source"], strict=True):
+        if src and any(_is_demo_source(s.strip()) for s in str(src).split(",")):
+            out.add(str(ds))
+    if out:  # person tables carry no source column: demo when the aggregates are
+        out.update(t for t in st_["dataset_id"] if t in PERSON_TABLES)
+    return out
+
+
+def is_demo(key: StoreKey) -> bool:
+    return bool(demo_datasets(key))
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    dataset_id: str
+    title: str
+    source: str
+    retrieved: date | None
+
+
+def dataset_info(key: StoreKey, dataset_id: str) -> DatasetInfo:
+    st_ = status(key).filter(pl.col("dataset_id") == dataset_id)
+    if dataset_id in datasets.DATASETS:
+        ds = datasets.DATASETS[dataset_id]
+        title, source = ds.title, ds.source
+    elif dataset_id in PERSON_TABLES:
+        title, source = PERSON_TABLES[dataset_id].title, "Jobcentrets sagssystem"
+    else:
+        title, source = dataset_id, dataset_id
+    retrieved: date | None = None
+    if st_.height:
+        ts = st_["retrieved_at"][0]
+        if isinstance(ts, datetime):
+            retrieved = ts.date()
+        elif st_["last_import"][0]:
+            retrieved = date.fromisoformat(str(st_["last_import"][0])[:10])
+    return DatasetInfo(dataset_id, title, source, retrieved)
+
+
+def footnote(
+    key: StoreKey,
+    sources: tuple[str, ...],
+    data: pl.DataFrame | None = None,
+    *,
+    notes: tuple[str, ...] = (),
+) -> Footnote:
+    """The footnote of a chart built from ``sources`` and showing ``data``."""
+    infos = [dataset_info(key, s) for s in sources]
+    names = list(dict.fromkeys(i.source for i in infos)) or ["jobmaal"]
+    dates = [i.retrieved for i in infos if i.retrieved is not None]
+    first = last = None
+    if data is not None and "period" in data.columns and data.height:
+        periods = data["period"].drop_nulls().sort()
+        if len(periods):
+            first, last = str(periods[0]), str(periods[-1])
+    demo = bool(set(sources) & demo_datasets(key))
+    return Footnote(
+        source=", ".join(names),
+        table_ids=tuple(sources),
+        first_period=first,
+        last_period=last,
+        retrieved=max(dates) if dates else None,
+        demo=demo,
+        notes=notes,
+    )
+
+
+# -- metrics -----------------------------------------------------------------------------
+
+
+def list_metrics() -> list[Any]:
+    from metrics import api
+
+    return list(api.list_metrics())
+
+
+def get_metric(metric_id: str) -> Any:
+    from metrics import api
+
+    return api.get_metric(metric_id)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def kpi_series(
+    key: StoreKey,
+    metric_id: str,
+    area_codes: tuple[str, ...] | None = None,
+    breakdown: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> pl.DataFrame:
+    from metrics import api
+
+    return api.kpi_series(
+        inputs(key),
+        metric_id,
+        area_codes=list(area_codes) if area_codes is not None else None,
+        breakdown=breakdown,
+        start=start,
+        end=end,
+    )
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def comparison(
+    key: StoreKey,
+    metric_id: str,
+    municipality: str,
+    start: str | None = None,
+    end: str | None = None,
+) -> pl.DataFrame:
+    from metrics import api
+
+    return api.comparison(
+        inputs(key),
+        metric_id,
+        municipality=municipality,
+        start=start,
+        end=end,
+        group=comparison_group(municipality),
+    )
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def ranking(key: StoreKey, metric_id: str, year: int | None = None) -> pl.DataFrame:
+    from metrics import api
+
+    return api.ranking(inputs(key), metric_id, year=year)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def sanction_quality(
+    key: StoreKey, municipality: str | None = None, by: str | None = None
+) -> pl.DataFrame:
+    from metrics import api
+
+    return api.sanction_quality(inputs(key), municipality=municipality, by=by)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def national_sanction_reference() -> pl.DataFrame:
+    from metrics import api
+
+    ref = api.national_sanction_reference()
+    return ref if isinstance(ref, pl.DataFrame) else pl.DataFrame(ref)
+
+
+# -- plans -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRef:
+    path: str
+    mtime: int
+    municipality_code: str
+    municipality_name: str
+    year: int
+    title: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.municipality_name} {self.year}: {self.title}"
+
+
+TARGETS_DIR: Path | None = None
+"""Override of the plan folder (tests); default ``./targets``, else the repo's."""
+
+_REPO_TARGETS = Path(__file__).resolve().parent.parent / "targets"
+
+
+def targets_dir() -> Path:
+    if TARGETS_DIR is not None:
+        return TARGETS_DIR
+    here = Path("targets")
+    return here.resolve() if here.is_dir() else _REPO_TARGETS
+
+
+def _plan_paths() -> list[Path]:
+    from data_connectors import plans
+
+    return sorted(Path(p[2]).resolve() for p in plans.available_plans(targets_dir()))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _plan_index(sig: tuple[tuple[str, int], ...]) -> list[PlanRef]:
+    out: list[PlanRef] = []
+    for path_s, mtime in sig:
+        plan = load_plan(path_s, mtime)
+        name = getattr(plan, "municipality_name", None) or area(plan.municipality_code).name
+        out.append(
+            PlanRef(
+                path_s, mtime, plan.municipality_code, name, int(plan.year), str(plan.title or "")
+            )
+        )
+    return out
+
+
+def plan_index() -> list[PlanRef]:
+    """Every plan file in targets/ (municipality, year, title)."""
+    sig = tuple((str(p), p.stat().st_mtime_ns) for p in _plan_paths())
+    return _plan_index(sig)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def load_plan(path: str, mtime: int) -> Any:
+    """The parsed plan (a pydantic model); cached per path and file time."""
+    from data_connectors import plans
+
+    return plans.load_plan(Path(path))
+
+
+def find_plan(municipality: str, year: int) -> PlanRef | None:
+    for ref in plan_index():
+        if ref.municipality_code == municipality and ref.year == year:
+            return ref
+    return None
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def evaluate_plan(key: StoreKey, plan_path: str, mtime: int) -> pl.DataFrame:
+    from metrics import api
+
+    return api.evaluate_plan(inputs(key), load_plan(plan_path, mtime))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _comparison_groups(folder: str) -> Any:
+    from data_connectors import plans
+
+    return plans.load_comparison_groups(Path(folder) / "comparison_groups.toml")
+
+
+def comparison_group(municipality: str) -> Any:
+    """The comparison group the municipality belongs to (first match), if any."""
+    try:
+        groups = _comparison_groups(str(targets_dir()))
+    except Exception:  # no groups file: the metrics layer uses its default
+        return None
+    items = groups.values() if isinstance(groups, Mapping) else groups
+    for g in items:
+        members = getattr(g, "members", None) or getattr(g, "municipality_codes", None) or ()
+        if municipality in members:
+            return g
+    return None

@@ -1,0 +1,191 @@
+"""Mål: drill-down per target. Trend with target line, breakdowns, comparisons, ranking."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components, export, fmt, loaders, pickers, state
+
+PAGE = "maal"
+NONE = "ingen"
+
+key = loaders.store_key()
+components.demo_banner(loaders.is_demo(key))
+
+ref = pickers.pick_plan(PAGE)
+if ref is None:
+    st.title("Mål")
+    st.info("Der er ingen beskæftigelsesplan at vise. Læg en planfil i mappen targets/.")
+    st.stop()
+
+plan = loaders.load_plan(ref.path, ref.mtime)
+targets = {t.id: t for t in plan.targets}
+target_id = state.choose(
+    state.MAAL,
+    "Mål",
+    list(targets),
+    page=PAGE,
+    format_func=lambda t: targets[t].label,
+    container=st.sidebar,
+)
+assert target_id is not None
+target = targets[target_id]
+metric = loaders.get_metric(target.metric_id)
+unit, spec = metric.unit, metric.fmt
+muni, year = ref.municipality_code, plan.year
+stem = export.file_stem(ref.municipality_name, str(year), target.id)
+
+evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime)
+row = evaluation.filter(pl.col("id") == target.id).row(0, named=True)
+
+st.title(target.label)
+st.markdown(
+    f"{ref.municipality_name} · beskæftigelsesplan {year} · "
+    + components.status_badge(row["status"]),
+    unsafe_allow_html=True,
+)
+st.markdown(f"**Målet:** {target.wording}")
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Værdi", fmt.with_unit(row["value"], unit, spec))
+c2.metric("Mål", fmt.with_unit(row["target"], unit, spec))
+c3.metric("Afstand til mål", fmt.signed(row["gap"], unit, spec))
+c4.metric("Fremskrivning", fmt.with_unit(row["projection"], unit, spec))
+c5.metric("Udgangspunkt", fmt.with_unit(row["baseline"], unit, spec))
+if row.get("explanation"):
+    st.info(str(row["explanation"]))
+if metric.year_agg == "sum":
+    st.caption("Målet gælder årets samlede antal; figuren viser månedernes tal.")
+with st.expander("Definition og kilde"):
+    st.markdown(f"**{metric.label}.** {metric.definition}")
+    st.markdown(f"Kilde: {metric.source_ref}")
+    if row.get("notes"):
+        for note in row["notes"]:
+            st.markdown(f"- {note}")
+
+# -- trend -----------------------------------------------------------------------------
+st.subheader("Udvikling måned for måned")
+own_group = target.group or "I alt"
+series = loaders.kpi_series(
+    key, metric.id, (muni,), target.breakdown, f"{year - 1}M01", f"{year}M12"
+).filter(pl.col("group") == own_group)
+this_year = series.filter(pl.col("period_start").dt.year() == year)
+last_year = series.filter(pl.col("period_start").dt.year() == year - 1)
+baseline_label = "Udgangspunkt"
+if target.baseline_period:
+    first, _, last = target.baseline_period.partition("-")
+    baseline_label = f"Udgangspunkt ({fmt.period_span(first, last or first)})"
+fig = charts.trend(
+    this_year if this_year.height else series,
+    title=f"{metric.label}, {ref.municipality_name}",
+    unit=unit,
+    spec=spec,
+    target=row["target"] if metric.year_agg != "sum" else None,
+    target_year=year,
+    baseline=row["baseline"],
+    baseline_label=baseline_label,
+    last_year=last_year if this_year.height else None,
+    name=f"{year}",
+)
+components.chart(
+    fig,
+    data=series,
+    footnote=loaders.footnote(key, metric.sources, series),
+    name=f"{stem}-udvikling",
+    key=f"{PAGE}:trend",
+)
+components.value_table(
+    series.select("period", "area_name", "group", "value", "suppressed"), key=f"{PAGE}:trend:tbl"
+)
+
+# -- breakdowns ------------------------------------------------------------------------
+st.subheader("Opdelinger")
+if metric.breakdowns:
+    options = [NONE, *metric.breakdowns]
+    breakdown = state.choose(
+        state.OPDELING,
+        "Opdel efter",
+        options,
+        page=PAGE,
+        format_func=lambda d: "Ingen opdeling" if d == NONE else pickers.DIMENSION_LABELS.get(d, d),
+        default=metric.breakdowns[0],
+    )
+    if breakdown and breakdown != NONE:
+        split = loaders.kpi_series(key, metric.id, (muni,), breakdown, f"{year}M01", f"{year}M12")
+        dim_label = pickers.DIMENSION_LABELS.get(breakdown, breakdown)
+        fig_b = charts.lines_by(
+            split,
+            by="group",
+            title=f"{metric.label} efter {dim_label.lower()}, {year}",
+            unit=unit,
+            spec=spec,
+            highlight=target.group,
+        )
+        components.chart(
+            fig_b,
+            data=split,
+            footnote=loaders.footnote(key, metric.sources, split),
+            name=f"{stem}-{breakdown}",
+            key=f"{PAGE}:breakdown",
+        )
+        components.value_table(
+            split.select("period", "group", "value", "suppressed"), key=f"{PAGE}:breakdown:tbl"
+        )
+else:
+    st.caption("Målets tal kan ikke opdeles yderligere i de indlæste data.")
+
+# -- comparisons -----------------------------------------------------------------------
+st.subheader("Sammenligning med landet, regionen og sammenlignelige kommuner")
+comp = loaders.comparison(key, metric.id, muni, f"{year}M01", f"{year}M12")
+if target.group is None:
+    comp = comp.filter(pl.col("group") == "I alt")
+if comp.height:
+    fig_c = charts.comparison_chart(
+        comp,
+        title=f"{metric.label}: {ref.municipality_name} sammenlignet, {year}",
+        unit=unit,
+        spec=spec,
+        highlight=ref.municipality_name,
+    )
+    components.chart(
+        fig_c,
+        data=comp,
+        footnote=loaders.footnote(key, metric.sources, comp),
+        name=f"{stem}-sammenligning",
+        key=f"{PAGE}:comparison",
+    )
+    components.value_table(
+        comp.select("period", "area_name", "area_level", "value", "suppressed"),
+        key=f"{PAGE}:comparison:tbl",
+    )
+else:
+    st.caption("Ingen sammenligningstal i de indlæste data.")
+
+# -- ranking ---------------------------------------------------------------------------
+st.subheader(f"Placering blandt landets kommuner, {year}")
+rank = loaders.ranking(key, metric.id, year)
+if rank.height:
+    own = rank.filter(pl.col("area_code") == muni)
+    if own.height and own["rank"][0] is not None:
+        st.markdown(
+            f"**{ref.municipality_name}** ligger nr. **{int(own['rank'][0])}** af "
+            f"{int(own['n_areas'][0])} kommuner (1 er bedst: "
+            f"{'lavest' if metric.better == 'lower' else 'højest'} værdi)."
+        )
+    fig_r = charts.ranking_bar(
+        rank,
+        highlight_code=muni,
+        title=f"{metric.label}: alle kommuner, {year}",
+        unit=unit,
+        spec=spec,
+    )
+    rank_data = rank.with_columns(pl.lit(f"{year}").alias("period"))
+    components.chart(
+        fig_r,
+        data=rank.select("rank", "area_code", "area_name", "value"),
+        footnote=loaders.footnote(key, metric.sources, rank_data),
+        name=f"{stem}-placering",
+        key=f"{PAGE}:ranking",
+    )
+else:
+    st.caption("Ingen tal for kommunerne i de indlæste data.")

@@ -1,0 +1,97 @@
+"""Selections (municipality, year, target, breakdown, KPI) live in ``st.query_params``.
+
+A URL therefore reproduces the view. A selection also carries over when the user moves to
+another page (Streamlit drops the query string on page switches), through a small memory
+in session state. Order of precedence: the URL, then the last choice in this session,
+then the page's default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+
+KOMMUNE = "kommune"
+AAR = "aar"
+MAAL = "maal"
+OPDELING = "opdeling"
+KPI = "kpi"
+PLAN = "plan"
+TILSYN = "tilsyn"
+
+_MEMORY = "_jobmaal_selection"
+
+
+def _memory() -> dict[str, str]:
+    mem = st.session_state.get(_MEMORY)
+    if not isinstance(mem, dict):
+        mem = {}
+        st.session_state[_MEMORY] = mem
+    return mem
+
+
+def current(name: str) -> str | None:
+    """The wanted value of a selection: from the URL, else from this session's memory."""
+    value = st.query_params.get(name)
+    if value:
+        return str(value)
+    return _memory().get(name)
+
+
+def remember(name: str, value: str | None) -> None:
+    """Put a selection into the URL and the session memory (``None`` removes it)."""
+    mem = _memory()
+    if value is None:
+        mem.pop(name, None)
+        if name in st.query_params:
+            del st.query_params[name]
+        return
+    mem[name] = value
+    if st.query_params.get(name) != value:
+        st.query_params[name] = value
+
+
+def choose(
+    name: str,
+    label: str,
+    options: Sequence[T],
+    *,
+    page: str,
+    format_func: Callable[[T], str] = str,
+    to_param: Callable[[T], str] = str,
+    default: T | None = None,
+    container: Any = None,
+    help: str | None = None,
+) -> T | None:
+    """A selectbox bound to query parameter ``name``; returns the chosen option."""
+    if not options:
+        remember(name, None)
+        return None
+    wanted = current(name)
+    params = [to_param(o) for o in options]
+    if wanted in params:
+        index = params.index(wanted)
+    elif default is not None and default in options:
+        index = list(options).index(default)
+    else:
+        index = 0
+    key = f"{page}:{name}"
+    # A remembered widget value that is no longer an option (e.g. after a new import).
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    # The URL wins over a stale widget state when it was changed from outside the widget.
+    if key in st.session_state and wanted in params and to_param(st.session_state[key]) != wanted:
+        last = st.session_state.get(f"{key}:last")
+        if last is not None and last == to_param(st.session_state[key]):
+            del st.session_state[key]
+    target = container if container is not None else st
+    value: T = target.selectbox(
+        label, options, index=index, key=key, format_func=format_func, help=help
+    )
+    st.session_state[f"{key}:last"] = to_param(value)
+    remember(name, to_param(value))
+    return value

@@ -1,0 +1,380 @@
+"""AppTest for every page, on a small hand-worked store.
+
+The fixture (all numbers chosen by hand, so the expected figures are worked out here):
+
+* y25i09 (langtidsledige, fuldtidspersoner), benefit group total:
+  Favrskov (710) 150 every month of 2021; 100 in Jan-Jun 2022 and 116 in Jul-Dec 2022,
+  so the 2022 average is (6*100 + 6*116) / 12 = 108; the plan's target is at most 117,
+  the gap 108 - 117 = -9 and, December being loaded, the year is complete: "nået".
+  Aarhus (751) 280 / 300, Randers (730) 60 / 50, the country (000) published 1100 / 1000.
+  Ranking 2022 (lower is better): Randers 50 (1), Favrskov 108 (2), Aarhus 300 (3).
+  Region Midtjylland is not published, so it is the sum of the three: Dec 2022
+  116 + 300 + 50 = 466; the comparison group RAR Østjylland holds all three: also 466.
+  Favrskov by benefit group 2022: A-dagpenge 60 / 70, Kontanthjælp 40 / 46, and
+  Uddannelseshjælp suppressed in the source (fewer than 5 persons).
+* crm_virksomhedsservice: Favrskov 7 company visits every month of 2022: 84 in the
+  year against a target of at least 75, gap +9, "nået".
+* sanction_reviews, Favrskov: 6 aktivitetsparate cases of which 4 changed or sent back,
+  4 jobparate of which 1: 5 errors in 10 = 50 %; Wilson 95 % interval for 5/10 is
+  0.5 -+ 1.96*sqrt(0.025 + 0.009604)/1.38416 = 0.5 -+ 0.2634, shown as 24-76 %.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import loaders
+from data_connectors import areas
+from data_connectors.canonical import DIMENSIONS, AggregateSchema
+from data_connectors.periods import month_range, parse_period
+from data_connectors.store import Store
+
+APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+TIMEOUT = 60
+RETRIEVED = datetime(2023, 3, 1, 8, 0, tzinfo=UTC)
+
+PLAN = """
+municipality_code = "710"
+municipality_name = "Favrskov"
+year = 2022
+title = "Testplan 2022"
+
+[[targets]]
+id = "2"
+label = "Langtidsledige (gennemsnit i året)"
+metric_id = "langtidsledige"
+kind = "max"
+target = 117
+baseline = 152
+unit = "fuldtidspersoner"
+wording = "Højst 117 langtidsledige i gennemsnit i 2022."
+
+[[targets]]
+id = "1a"
+label = "Virksomhedsbesøg i året"
+metric_id = "virksomhedsbesoeg"
+kind = "min"
+target = 75
+unit = "antal"
+wording = "75 virksomhedsbesøg om året."
+"""
+
+GROUPS = """
+[[group]]
+id = "rar-oestjylland"
+name = "RAR Østjylland"
+members = ["751", "710", "730"]
+valid_from = 2015-01-01
+valid_to = 2024-12-31
+"""
+
+
+def _rows(
+    dataset_id: str,
+    measure: str,
+    values: dict[str, float | None],
+    area_code: str,
+    source: str,
+    **dims: str,
+) -> list[dict[str, Any]]:
+    a = areas.area(area_code)
+    out = []
+    for period, value in values.items():
+        p = parse_period(period)
+        row: dict[str, Any] = {
+            "dataset_id": dataset_id,
+            "period": p.code,
+            "period_type": p.type,
+            "period_start": p.start,
+            "period_end": p.end,
+            "area_code": a.code,
+            "area_name": a.name,
+            "area_level": a.level,
+            "measure_id": measure,
+            "value": value,
+            "suppressed": value is None,
+            "source": source,
+            "retrieved_at": RETRIEVED,
+        }
+        row.update({d: dims.get(d, "I alt") for d in DIMENSIONS})
+        out.append(row)
+    return out
+
+
+def _year(y: int, first: float | None, second: float | None = None) -> dict[str, float | None]:
+    months = month_range(f"{y}M01", f"{y}M12")
+    return {
+        m: (first if i < 6 else (first if second is None else second)) for i, m in enumerate(months)
+    }
+
+
+def build_store(data_dir: Path, source: str = "Jobindsats") -> Store:
+    store = Store(data_dir)
+    rows: list[dict[str, Any]] = []
+    ltu = {
+        "710": ({**_year(2021, 150), **_year(2022, 100, 116)}),
+        "751": ({**_year(2021, 280), **_year(2022, 300)}),
+        "730": ({**_year(2021, 60), **_year(2022, 50)}),
+        "000": ({**_year(2021, 1100), **_year(2022, 1000)}),
+    }
+    for code, vals in ltu.items():
+        rows += _rows("y25i09", "fuldtidspersoner", vals, code, source)
+    for group, (h1, h2) in {
+        "A-dagpenge": (60.0, 70.0),
+        "Kontanthjælp": (40.0, 46.0),
+        "Uddannelseshjælp": (None, None),
+    }.items():
+        rows += _rows(
+            "y25i09", "fuldtidspersoner", _year(2022, h1, h2), "710", source, benefit_group=group
+        )
+    crm_source = "Jobcentrets CRM" if source == "Jobindsats" else source
+    rows += _rows("crm_virksomhedsservice", "virksomhedsbesoeg", _year(2022, 7), "710", crm_source)
+    df = pl.DataFrame(rows).select(AggregateSchema.column_names())
+    store.import_aggregate(df, origin="test-fixture")
+
+    outcomes = (
+        [("Aktivitetsparat", "Ændret")] * 2
+        + [("Aktivitetsparat", "Hjemvist")] * 2
+        + [("Aktivitetsparat", "Stadfæstet")] * 2
+        + [("Jobparat", "Hjemvist")]
+        + [("Jobparat", "Stadfæstet")] * 3
+    )
+    reviews = pl.DataFrame(
+        {
+            "case_id": [f"S{i:03d}" for i in range(len(outcomes))],
+            "municipality_code": ["710"] * len(outcomes),
+            "review_date": [date(2022, 6, 1)] * len(outcomes),
+            "reviewer": ["Leder"] * len(outcomes),
+            "match_group": [m for m, _ in outcomes],
+            "sanction_type": ["Skærpet rådighedssanktion"] * len(outcomes),
+            **{f"p{i}": [True] * len(outcomes) for i in range(1, 9)},
+            "outcome": [o for _, o in outcomes],
+        }
+    )
+    store.import_person("sanction_reviews", reviews, origin="test-reviews")
+    return store
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    data_dir = tmp_path / "data"
+    build_store(data_dir)
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
+    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield data_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metrics(at: AppTest) -> list[tuple[str, str]]:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_overblik_shows_each_target_card(app_env: Path) -> None:
+    at = _app(kommune="710", aar="2022")
+    assert at.title[0].value == "Favrskov: Testplan 2022"
+    shown = _metrics(at)
+    assert shown[:4] == [
+        ("Værdi", "108"),
+        ("Mål", "117"),
+        ("Afstand til mål", "−9"),
+        ("Fremskrivning", "108"),
+    ]
+    assert shown[4:8] == [
+        ("Værdi", "84"),
+        ("Mål", "75"),
+        ("Afstand til mål", "+9"),
+        ("Fremskrivning", "84"),
+    ]
+    text = _markdown(at)
+    assert text.count("Nået") == 2
+    assert "> 2 nået" in text
+    assert not at.warning  # not demo data
+    # Footnote under each chart, download buttons (PNG, SVG, CSV, Excel) for each.
+    assert any("Kilde: Jobindsats (tabel y25i09)." in c.value for c in at.caption)
+    labels = [getattr(b, "label", None) for b in at.get("download_button")]
+    assert labels.count("PNG") == 2 and labels.count("CSV") == 2
+    assert at.query_params["kommune"] == ["710"] or at.query_params["kommune"] == "710"
+
+
+def test_overblik_without_plan_points_to_kommuner(app_env: Path, tmp_path: Path) -> None:
+    (loaders.targets_dir() / "710-2022.toml").unlink()
+    at = _app(kommune="710", aar="2022")
+    assert "ingen beskæftigelsesplan" in at.info[0].value
+
+
+def test_maal_drilldown_and_target_switch(app_env: Path) -> None:
+    at = _app("pages/maal.py", kommune="710", aar="2022", maal="2")
+    assert at.title[0].value == "Langtidsledige (gennemsnit i året)"
+    shown = dict(_metrics(at))
+    assert shown["Værdi"] == "108"
+    assert shown["Udgangspunkt"] == "152"
+    text = _markdown(at)
+    assert "ligger nr. **2** af 3 kommuner" in text
+    tables = at.dataframe
+    trend = tables[0].value
+    assert len(trend) == 24  # 2021 and 2022, month by month
+    assert trend["Værdi"].tolist()[:1] == [150.0]
+    assert trend["Værdi"].tolist()[-1] == 116.0
+    # Breakdown by benefit group: the suppressed group stays blank and is marked <5.
+    split = tables[1].value
+    udh = split[split["Gruppe"] == "Uddannelseshjælp"]
+    assert len(udh) == 12
+    assert udh["Værdi"].isna().all()
+    assert udh["Bemærkning"].str.startswith("<5").all()
+    dec = split[split["Periode"] == "2022M12"].set_index("Gruppe")["Værdi"]
+    assert dec["A-dagpenge"] == 70.0 and dec["Kontanthjælp"] == 46.0
+    # Comparison: Favrskov, the region (summed), the country (published), the group.
+    comp = tables[2].value
+    dec = comp[comp["Periode"] == "2022M12"].set_index("Niveau")["Værdi"]
+    assert dec["kommune"] == 116.0
+    assert dec["region"] == 466.0
+    assert dec["land"] == 1000.0
+    assert dec["gruppe"] == 466.0
+
+    # Switch target: the URL follows and the page shows the other target.
+    at.selectbox(key="maal:maal").select("1a").run()
+    assert not at.exception
+    assert at.title[0].value == "Virksomhedsbesøg i året"
+    assert dict(_metrics(at))["Værdi"] == "84"
+    assert at.query_params["maal"] in ("1a", ["1a"])
+
+
+def test_kommuner_without_plan_gets_all_kpis(app_env: Path) -> None:
+    at = _app("pages/kommuner.py", kommune="751", aar="2022")
+    assert at.title[0].value == "Aarhus Kommune"
+    assert any("ingen planfil" in c.value for c in at.caption)
+    overview = at.dataframe[0].value.set_index("Nøgletal")
+    row = overview.loc["Langtidsledige (fuldtidspersoner)"]
+    assert row["Seneste periode"] == "dec 2022"
+    assert row["Aarhus"] == "300"
+    assert row["Region"] == "466"
+    assert row["Hele landet"] == "1.000"
+    assert row["Sammenligningsgruppe"] == "466"
+    assert row["Placering 2022"] == "3 af 3"
+
+
+def test_kommuner_with_plan_shows_its_evaluation(app_env: Path) -> None:
+    at = _app("pages/kommuner.py", kommune="710", aar="2022")
+    plan_table = at.dataframe[0].value.set_index("Mål")
+    assert plan_table.loc["Langtidsledige (gennemsnit i året)", "Værdi"] == 108.0
+    assert plan_table.loc["Virksomhedsbesøg i året", "Status"] == "nået"
+
+
+def test_ledelsestilsyn_error_rate_with_interval(app_env: Path) -> None:
+    at = _app("pages/ledelsestilsyn.py", kommune="710")
+    assert _metrics(at) == [
+        ("Gennemgåede sager", "10"),
+        ("Sager med fejl", "5"),
+        ("Fejlandel", "50 %"),
+        ("95 %-interval", "24–76 %"),
+    ]
+    by_group = at.dataframe[0].value.set_index("Gruppe")
+    assert by_group.loc["Aktivitetsparat", "Antal sager"] == 6
+    assert by_group.loc["Aktivitetsparat", "Sager med fejl"] == 4
+    assert by_group.loc["Jobparat", "Fejlandel"] == pytest.approx(25.0)
+    # No case ids on the screen.
+    assert "S001" not in str([d.value for d in at.dataframe])
+    at.selectbox(key="ledelsestilsyn:tilsyn").select("checklist_point").run()
+    points = at.dataframe[0].value
+    assert len(points) == 8
+
+
+def test_data_page_lists_what_is_loaded(app_env: Path) -> None:
+    at = _app("pages/data.py")
+    loaded = at.dataframe[0].value.set_index("Datasæt")
+    # 4 areas x 24 months of totals + 3 benefit groups x 12 months for Favrskov.
+    assert loaded.loc["y25i09", "Rækker"] == 4 * 24 + 3 * 12
+    assert loaded.loc["y25i09", "Fra"] == "jan 2021"
+    assert loaded.loc["y25i09", "Til"] == "dec 2022"
+    assert loaded.loc["sanction_reviews", "Rækker"] == 10
+    assert not at.warning and not at.error
+    log = at.dataframe[1].value
+    assert set(log["Fil/kilde"]) == {"test-fixture", "test-reviews"}
+
+
+def test_demo_data_is_labelled_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "demo-data"
+    build_store(data_dir, source="demo: syntetiske data (seed 1)")
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    for page in (
+        None,
+        "pages/maal.py",
+        "pages/kommuner.py",
+        "pages/ledelsestilsyn.py",
+        "pages/data.py",
+    ):
+        at = _app(page, kommune="710", aar="2022")
+        assert any("Demodata – ikke rigtige tal" in w.value for w in at.warning), page
+    at = _app(None, kommune="710", aar="2022")
+    assert any(c.value.startswith("Demodata – ikke rigtige tal.") for c in at.caption)
+
+
+@pytest.fixture
+def demo_env(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    """The session's demo store with the repository's plan files."""
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(demo_store.data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", Path(__file__).resolve().parents[1] / "targets")
+    yield demo_store
+
+
+@pytest.mark.parametrize(
+    "page",
+    [None, "pages/maal.py", "pages/kommuner.py", "pages/ledelsestilsyn.py", "pages/data.py"],
+)
+def test_every_page_runs_on_the_demo_store(demo_env: Store, page: str | None) -> None:
+    at = _app(page, kommune="710", aar="2022")
+    assert any("Demodata – ikke rigtige tal" in w.value for w in at.warning)
+    assert not at.error or page == "pages/data.py"  # Data lists the demo datasets
+
+
+def test_every_favrskov_target_drills_down_on_the_demo_store(demo_env: Store) -> None:
+    at = _app("pages/maal.py", kommune="710", aar="2022")
+    for t in loaders.load_plan(*_favrskov_ref()).targets:
+        at.selectbox(key="maal:maal").select(t.id).run()
+        assert not at.exception, (t.id, [e.value for e in at.exception])
+        assert at.title[0].value == t.label
+
+
+def _favrskov_ref() -> tuple[str, int]:
+    ref = loaders.find_plan("710", 2022)
+    assert ref is not None
+    return ref.path, ref.mtime
