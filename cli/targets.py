@@ -9,7 +9,7 @@ import click
 import polars as pl
 
 from data_connectors import areas
-from data_connectors.plans import TARGETS_DIR, find_plan
+from data_connectors.plans import find_plan
 from data_connectors.store import Store
 from metrics import api
 
@@ -50,13 +50,13 @@ def _print_table(df: pl.DataFrame) -> None:
     "--plans",
     "plans_dir",
     type=click.Path(path_type=Path),
-    default=TARGETS_DIR,
-    show_default=True,
-    help="Folder with <municipality>-<year>.toml plans.",
+    default=None,
+    help="Folder with <municipality>-<year>.toml plans (default: JOBMAAL_TARGETS_DIR, "
+    "else the shipped targets/).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 def targets(
-    municipality: str, year: int, as_of: str | None, plans_dir: Path, as_json: bool
+    municipality: str, year: int, as_of: str | None, plans_dir: Path | None, as_json: bool
 ) -> None:
     """Each target of a municipality's plan: value, target, gap, status, projection."""
     areas.area(municipality)

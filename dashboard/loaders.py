@@ -257,16 +257,13 @@ class PlanRef:
 
 
 TARGETS_DIR: Path | None = None
-"""Override of the plan folder (tests); default ``./targets``, else the repo's."""
-
-_REPO_TARGETS = Path(__file__).resolve().parent.parent / "targets"
+"""Override of the plan folder (tests); default from settings (``JOBMAAL_TARGETS_DIR``)."""
 
 
 def targets_dir() -> Path:
-    if TARGETS_DIR is not None:
-        return TARGETS_DIR
-    here = Path("targets")
-    return here.resolve() if here.is_dir() else _REPO_TARGETS
+    from data_connectors import plans
+
+    return TARGETS_DIR if TARGETS_DIR is not None else plans.targets_dir()
 
 
 def _plan_paths() -> list[Path]:

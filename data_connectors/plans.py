@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from data_connectors.settings import Settings
 from metrics.targets import ComparisonGroup, Plan, parse_comparison_groups, parse_plan
 
-TARGETS_DIR = Path("targets")
-GROUPS_FILE = TARGETS_DIR / "comparison_groups.toml"
+GROUPS_FILE_NAME = "comparison_groups.toml"
 _PLAN_NAME = re.compile(r"^(\d{3})-(\d{4})\.toml$")
 
 
@@ -38,9 +38,14 @@ def load_plan(path: Path) -> Plan:
     return plan
 
 
-def available_plans(folder: Path = TARGETS_DIR) -> list[tuple[str, int, Path]]:
-    """Plan files in ``folder``: (municipality code, year, path), sorted."""
-    folder = Path(folder)
+def targets_dir() -> Path:
+    """The plan folder: ``JOBMAAL_TARGETS_DIR``, default the repository's ``targets/``."""
+    return Settings().targets_dir
+
+
+def available_plans(folder: Path | None = None) -> list[tuple[str, int, Path]]:
+    """Plan files in ``folder`` (default ``targets_dir()``): (code, year, path), sorted."""
+    folder = Path(folder) if folder is not None else targets_dir()
     if not folder.is_dir():
         return []
     out = []
@@ -51,8 +56,9 @@ def available_plans(folder: Path = TARGETS_DIR) -> list[tuple[str, int, Path]]:
     return sorted(out)
 
 
-def find_plan(municipality: str, year: int, folder: Path = TARGETS_DIR) -> Plan:
+def find_plan(municipality: str, year: int, folder: Path | None = None) -> Plan:
     """The plan of one municipality and year; LookupError listing what exists."""
+    folder = Path(folder) if folder is not None else targets_dir()
     for code, y, path in available_plans(folder):
         if code == municipality and y == year:
             return load_plan(path)
@@ -62,9 +68,9 @@ def find_plan(municipality: str, year: int, folder: Path = TARGETS_DIR) -> Plan:
     )
 
 
-def load_comparison_groups(path: Path = GROUPS_FILE) -> list[ComparisonGroup]:
-    """Read the comparison groups; a missing file means no groups."""
-    path = Path(path)
+def load_comparison_groups(path: Path | None = None) -> list[ComparisonGroup]:
+    """Read the comparison groups (default in ``targets_dir()``); missing file: no groups."""
+    path = Path(path) if path is not None else targets_dir() / GROUPS_FILE_NAME
     if not path.is_file():
         return []
     return parse_comparison_groups(_read(path), origin=str(path))

@@ -21,6 +21,8 @@ from pydantic_settings import (
 )
 
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+REPO_TARGETS = Path(__file__).resolve().parent.parent / "targets"
+"""The plans shipped with jobmaal (``targets/`` in the repository)."""
 
 
 class _SecretsTomlSource(PydanticBaseSettingsSource):
@@ -47,6 +49,9 @@ class Settings(BaseSettings):
     jobindsats_api_key: SecretStr | None = Field(default=None, description="Key from STAR")
     database_url: str | None = Field(
         default=None, description="Import log database; default sqlite:///<data_dir>/jobmaal.db"
+    )
+    targets_dir: Path = Field(
+        default=REPO_TARGETS, description="Folder with <municipality>-<year>.toml plan files"
     )
     jobindsats_base_url: str = "https://api.jobindsats.dk/v3"
     secrets_file: Path = SECRETS_FILE

@@ -48,3 +48,17 @@ def test_example_secrets_file_is_committed_and_real_one_ignored() -> None:
     assert (root / ".streamlit" / "secrets.toml.example").is_file()
     assert ".streamlit/secrets.toml" in (root / ".gitignore").read_text().splitlines()
     assert Path(".streamlit/secrets.toml") == settings_mod.SECRETS_FILE
+
+
+def test_targets_dir_defaults_to_shipped_plans_and_env_overrides(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from data_connectors.plans import available_plans, find_plan
+
+    monkeypatch.chdir(tmp_path)  # the default must not depend on the working directory
+    assert (Settings().targets_dir / "710-2022.toml").is_file()
+    assert ("710", 2022) in [(c, y) for c, y, _ in available_plans()]
+    monkeypatch.setenv("JOBMAAL_TARGETS_DIR", str(tmp_path))
+    assert available_plans() == []
+    with pytest.raises(LookupError, match="no plan for municipality 710"):
+        find_plan("710", 2022)
