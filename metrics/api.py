@@ -19,10 +19,11 @@ import polars as pl
 
 from data_connectors import areas
 from data_connectors.canonical import COUNTRY_CODE
-from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, stated_vs_computed
+from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, period_label, stated_vs_computed
 from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
+from metrics.references import national_casework_reference, national_sanction_reference
 from metrics.registry import MetricDef, get_metric, list_metrics
-from metrics.sanctions import CHECKLIST, national_sanction_reference, sanction_quality
+from metrics.sanctions import CHECKLIST, sanction_quality
 from metrics.series import (
     SERIES_COLUMNS,
     aggregate_areas,
@@ -60,8 +61,10 @@ __all__ = [
     "get_metric",
     "kpi_series",
     "list_metrics",
+    "national_casework_reference",
     "national_sanction_reference",
     "parse_plan",
+    "period_label",
     "ranking",
     "sanction_quality",
     "stated_vs_computed",

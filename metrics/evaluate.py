@@ -28,6 +28,7 @@ Projection to year-end (``projection_method`` names the one used)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -62,6 +63,7 @@ EVALUATION_SCHEMA: dict[str, pl.DataType] = {
     "baseline_period": pl.String(),
     "unit": pl.String(),
     "periods_covered": pl.String(),
+    "periods_label": pl.String(),
     "n_periods": pl.Int64(),
     "year_complete": pl.Boolean(),
     "suppressed": pl.Boolean(),
@@ -84,6 +86,71 @@ METHODS = {
 }
 
 
+MONTHS_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _month_da(d: date) -> str:
+    return MONTHS_DA[d.month - 1]
+
+
+def _month_span_da(a: date, b: date) -> str:
+    """Months from a's month to b's month: "juni 2022", "januar-juni 2022"."""
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{_month_da(a)} {a.year}"
+    if a.year == b.year:
+        return f"{_month_da(a)}-{_month_da(b)} {a.year}"
+    return f"{_month_da(a)} {a.year}-{_month_da(b)} {b.year}"
+
+
+def _quarter_span_da(a: date, b: date) -> str:
+    qa, qb = (a.month - 1) // 3 + 1, (b.month - 1) // 3 + 1
+    if (a.year, qa) == (b.year, qb):
+        return f"{qa}. kvartal {a.year}"
+    if a.year == b.year:
+        return f"{qa}.-{qb}. kvartal {a.year}"
+    return f"{qa}. kvartal {a.year}-{qb}. kvartal {b.year}"
+
+
+def period_label(first: str, last: str | None = None) -> str:
+    """Danish text for a period code or a run of codes, as a committee member reads it.
+
+    ``2022M06`` -> "juni 2022"; ``2022M01``-``2022M12`` -> "januar-december 2022";
+    ``2022Q02`` -> "2. kvartal 2022"; ``2022Q01``-``2022Q04`` -> "1.-4. kvartal 2022";
+    ``2022Y01`` -> "2022"; ``2022MYTD05`` -> "januar-maj 2022"; a rolling year
+    ``2022QMAT02`` -> "juli 2021-juni 2022", a run of them "4 kvartaler til og med
+    2.-4. kvartal 2022". Empty string for an empty code.
+    """
+    if not first:
+        return ""
+    a = parse_period(first)
+    b = parse_period(last) if last else a
+    if a.type != b.type:
+        return f"{period_label(a.code)}-{period_label(b.code)}"
+    if a.type in ("M", "MYTD"):
+        return _month_span_da(a.start, b.end)
+    if a.type == "Q":
+        return _quarter_span_da(a.start, b.end)
+    if a.type == "Y":
+        return str(a.start.year) if a == b else f"{a.start.year}-{b.start.year}"
+    # QMAT: four quarters ending with the code's quarter.
+    if a == b:
+        return _month_span_da(a.start, a.end)
+    return f"4 kvartaler til og med {_quarter_span_da(a.end, b.end)}"
+
+
 def fmt_da(x: float | None, spec: str = ",.1f") -> str:
     """Danish number formatting: thousands '.', decimal ','."""
     if x is None:
@@ -97,6 +164,8 @@ def _unit_text(unit: str, x: float | None, spec: str) -> str:
         return f"{fmt_da(x, spec)} %"
     if unit == "antal":
         return fmt_da(x, spec)
+    if unit == "placering":
+        return f"nr. {fmt_da(x, spec)}"
     return f"{fmt_da(x, spec)} {unit}"
 
 
@@ -246,11 +315,31 @@ def _extract_notes(inputs: Inputs, target: Target, municipality: str, year: int)
         computed = 100.0 * r[f"personer_{which}"] / sum(parts)
         if abs(computed - r[f"andel_{which}"]) > 0.5 + 1e-9:
             notes.append(
-                f"Udtrækket angiver {fmt_da(r[f'andel_{which}'], '.1f')} % for {r['period']} "
+                f"Udtrækket angiver {fmt_da(r[f'andel_{which}'], '.1f')} % for "
+                f"{period_label(r['period'])} "
                 f"({r['hours_band']}), men antallene giver {fmt_da(computed, '.1f')} %; "
                 "målingen bruger antallene."
             )
     return notes
+
+
+def _subject(label: str, covered: str) -> str:
+    """The target's label as the subject of a sentence about ``covered``.
+
+    A trailing parenthesis that only repeats the period ("(juni)" beside "juni 2022") is
+    dropped, and a label ending in a relative clause ("..., der er gået op i timer") gets
+    the closing comma Danish needs before the verb.
+    """
+    m = re.fullmatch(r"(.*\S)\s+\(([^()]*)\)", label)
+    if m and covered and m.group(2).lower() in covered.split():
+        label = m.group(1)
+    if re.search(r", (der|som) ", label) and not label.endswith(")"):
+        label += ","
+    return label
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:1].isupper() and not text[1:2].isupper() else text
 
 
 def _explain(
@@ -263,28 +352,45 @@ def _explain(
     covered: str,
     year: int,
     suppressed: bool,
+    method: str = "",
+    latest: str = "",
 ) -> str:
     if status == "ingen data":
-        return f"Der er ingen data for {t.label.lower()} i {year}."
+        return f"Der er ingen data for {_lower_first(t.label)} i {year}."
     spec = metric.fmt
     word = {"max": "højst", "min": "mindst", "increase": "over", "decrease": "under"}[t.kind]
     level = f"{word} {_unit_text(t.unit, target, spec)}"
     goal = f"et mål på {level}"
     if suppressed:
-        head = f"Tallet for {covered} er diskretioneret (færre end 5 personer); målet er {level}"
-    elif value is None:
-        head = f"{t.label} er endnu ikke opgjort for {year}, mod {goal}"
-    else:
-        head = f"{t.label} er {_unit_text(t.unit, value, spec)} ({covered}) mod {goal}"
+        return (
+            f"{_subject(t.label, covered)} er diskretioneret for {covered} (færre end 5 "
+            f"personer); med {goal} er målet {status}."
+        )
+    if value is None:
+        when = str(year)
+        if metric.year_agg == "ref_month" and metric.ref_month:
+            when = period_label(f"{year}M{metric.ref_month:02d}")
+        head = f"{_subject(t.label, when)} er endnu ikke opgjort for {when}."
+        if projection is None:
+            return f"{head} Målet er {level}, og målet er {status}."
+        shown = _unit_text(t.unit, projection, spec)
+        if method == METHODS["ref_month_latest"] and latest:
+            return f"{head} Seneste tal ({latest}) er {shown} mod {goal}, så målet er {status}."
+        return (
+            f"{head} Fremskrevet til årets udgang giver det {shown} mod {goal}, "
+            f"så målet er {status}."
+        )
+    head = (
+        f"{_subject(t.label, covered)} er {_unit_text(t.unit, value, spec)} ({covered}) mod {goal}"
+    )
     if status == "nået":
         return f"{head}, så målet er nået."
     if status == "ikke nået":
         return f"{head}, så målet er ikke nået."
-    proj = (
-        ""
-        if suppressed or projection is None
-        else (f"; fremskrevet til årets udgang giver det {_unit_text(t.unit, projection, spec)}")
-    )
+    if projection is None or method in (METHODS["ref_month"], METHODS["complete"]):
+        # A reference month's value is already the year's figure: nothing to project.
+        return f"{head}, så målet er {status}."
+    proj = f"; fremskrevet til årets udgang giver det {_unit_text(t.unit, projection, spec)}"
     return f"{head}{proj}, så målet er {status}."
 
 
@@ -340,7 +446,8 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         svc = stated_vs_computed(t, inputs, municipality=plan.municipality_code)
         for s in svc.filter(pl.col("agrees") == False).iter_rows(named=True):  # noqa: E712
             notes.append(
-                f"Planen angiver {fmt_da(s['stated'], '.1f')} % for {s['period']}, men "
+                f"Planen angiver {fmt_da(s['stated'], '.1f')} % for "
+                f"{period_label(s['period'])}, men "
                 f"antallene ({fmt_da(s['numerator'], ',.0f')} af "
                 f"{fmt_da(s['denominator'], ',.0f')}) giver "
                 f"{fmt_da(s['computed_from_counts'], '.1f')} %; målingen bruger antallene."
@@ -376,19 +483,26 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
 
     # Value so far this year.
     year_rows = (
-        seen.filter(pl.col("period_start").dt.year() == year)
-        if seen is not None
-        else pl.DataFrame()
+        # A period belongs to the year it ends in (a rolling year 2022QMAT02 to 2022).
+        seen.filter(pl.col("period_end").dt.year() == year) if seen is not None else pl.DataFrame()
     )
     if metric.year_agg == "ref_month" and metric.ref_month and not year_rows.is_empty():
         vrows = year_rows.filter(pl.col("period_start").dt.month() == metric.ref_month)
     else:
         vrows = year_rows
-    n_periods = year_rows.height
-    covered = ""
+    n_year = year_rows.height
+    # The periods the value is built from: all of the year's periods seen for a mean or
+    # a sum, the latest one for a year-end value, the reference month for a
+    # reference-month metric.
+    used = vrows.sort("period_start") if not vrows.is_empty() else vrows
+    if metric.year_agg in ("last", "ref_month") and not used.is_empty():
+        used = used.tail(1)
+    n_periods = used.height
+    covered = label = ""
     if n_periods:
-        first, last = year_rows.get_column("period")[0], year_rows.get_column("period")[-1]
+        first, last = used.get_column("period")[0], used.get_column("period")[-1]
         covered = first if first == last else f"{first}-{last}"
+        label = period_label(first, last)
     vn, vd = _agg(vrows, metric) if not vrows.is_empty() else (None, None)
     value = _value(vn, vd, metric)
     suppressed = value is not None and _suppressed(vn, vd, metric)
@@ -403,13 +517,15 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
             else f"{year}M12"
         )
     elif metric.grain == "quarter":
-        last_needed = f"{year}Q04"
+        last_needed = f"{year}QMAT04" if metric.rolling_year else f"{year}Q04"
     else:
         last_needed = f"{year}Y01"
     has_last = seen is not None and last_needed in set(seen.get_column("period").to_list())
     complete = bool(cut is not None and cut >= year_end and has_last)
-    if cut is not None and cut >= year_end and not has_last and n_periods:
-        notes.append(f"Data for {last_needed} mangler, så året kan ikke afgøres endnu.")
+    if cut is not None and cut >= year_end and not has_last and n_year:
+        notes.append(
+            f"Data for {period_label(last_needed)} mangler, så året kan ikke afgøres endnu."
+        )
 
     # Projection.
     projection: float | None = None
@@ -446,14 +562,22 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         if metric.is_rate:
             projection, method = value, METHODS["sum_rate"]
         elif vn is not None:
-            projection, method = vn * per_year / n_periods, METHODS["sum"]
+            projection, method = vn * per_year / n_year, METHODS["sum"]
     elif metric.year_agg == "sum" and history is not None and seen is not None:
         projection, method = None, ""
     elif metric.year_agg == "last" and history:
-        last_period = seen.get_column("period_start")[-1] if seen is not None else None
-        ahead = 0
-        if last_period is not None:
-            ahead = max(0, (year - last_period.year) * 12 + 12 - last_period.month)
+        ends = seen.get_column("period_end").to_list() if seen is not None else []
+        ahead = 0.0
+        if ends:
+            last_end = ends[-1]
+            months = max(0, (year - last_end.year) * 12 + 12 - last_end.month)
+            # The trend is per published period: step by the months between the last two
+            # periods seen (a rolling year published for Q2 and Q4 steps 6 months).
+            step = 12 / per_year
+            if len(ends) >= 2:
+                prev = ends[-2]
+                step = max(1, (last_end.year - prev.year) * 12 + last_end.month - prev.month)
+            ahead = months / step
         p = history[-1] + _slope(history[-6:]) * ahead
         if metric.is_rate:
             p = min(100.0, p)
@@ -476,8 +600,21 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         status = "ingen data"
 
     gap = value - target_level if value is not None and target_level is not None else None
+    latest = ""
+    if seen is not None and not seen.is_empty():
+        latest = period_label(seen.get_column("period")[-1])
     explanation = _explain(
-        t, metric, status, value, target_level, projection, covered, year, suppressed
+        t,
+        metric,
+        status,
+        value,
+        target_level,
+        projection,
+        label,
+        year,
+        suppressed,
+        method=method,
+        latest=latest,
     )
     if suppressed:
         value = gap = projection = None
@@ -498,6 +635,7 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         "baseline_period": t.baseline_period,
         "unit": t.unit,
         "periods_covered": covered,
+        "periods_label": label,
         "n_periods": n_periods,
         "year_complete": complete,
         "suppressed": suppressed,

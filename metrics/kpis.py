@@ -42,6 +42,31 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
 ERROR_OUTCOMES = ("Ændret", "Hjemvist")
 
 
+# Dimension values that are subtotals of other values of the same dimension, declared
+# per dataset: dataset -> dimension -> {subtotal: its parts}. Real jobindsats y38a02
+# extracts carry "Alle uddannelsesparate" (= uddannelsesparat + åbenlyst
+# uddannelsesparat) beside its parts; a sum over the dimension or a breakdown by it must
+# not count it next to them. Both spellings of the åbenlyst part are listed because
+# extracts read without the jobindsats mapping may keep the published "Åbenlys".
+Subtotals = Mapping[str, Mapping[str, Sequence[str]]]
+SUBTOTALS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "y38a02": {
+        "match_group": {
+            "Alle uddannelsesparate": (
+                "Uddannelsesparat",
+                "Åbenlyst uddannelsesparat",
+                "Åbenlys uddannelsesparat",
+            ),
+        },
+    },
+}
+
+
+def subtotals_of(dataset_id: str) -> Subtotals:
+    """The declared subtotal values of a dataset (empty when it has none)."""
+    return SUBTOTALS.get(dataset_id, {})
+
+
 class MissingInput(LookupError):
     """None of the inputs a metric can be computed from is loaded."""
 
@@ -61,15 +86,27 @@ def pick(
     *,
     fixed: Mapping[str, str | Sequence[str]] | None = None,
     by: str | None = None,
+    subtotals: Subtotals | None = None,
 ) -> pl.LazyFrame:
     """Cells of one measure: ``fixed`` dimension values, broken down by ``by`` (or total).
 
     Every other dimension is taken at its total row ("I alt"); where a period and area has
-    no total row for a dimension, its values are summed instead. Returns the KEY columns,
-    ``group`` (TOTAL without ``by``), ``value`` and ``in_suppressed``.
+    no total row for a dimension, its values are summed instead. ``subtotals`` (see
+    ``SUBTOTALS``) names values that are subtotals of other values: such a row is dropped
+    wherever one of its parts is present for the same period and area, so that neither a
+    sum nor a breakdown counts it beside its parts (where none of its parts is published,
+    it stands in for them). A dimension given in ``fixed`` is left as the caller chose.
+    Returns the KEY columns, ``group`` (TOTAL without ``by``), ``value`` and
+    ``in_suppressed``.
     """
     fixed = dict(fixed or {})
     out = lf.filter(pl.col("measure_id") == measure)
+    for dim, subs in (subtotals or {}).items():
+        if dim in fixed:
+            continue
+        for sub, parts in subs.items():
+            has_part = pl.col(dim).is_in(list(parts)).any().over(["period", "area_code"])
+            out = out.filter(~((pl.col(dim) == sub) & has_part))
     for dim, want in fixed.items():
         if isinstance(want, str):
             out = out.filter(pl.col(dim) == want)
@@ -98,9 +135,15 @@ def _require(inputs: Inputs, *names: str) -> pl.LazyFrame:
     raise MissingInput(f"no data loaded for {' or '.join(names)}")
 
 
-def _count(lf: pl.LazyFrame, measure: str, by: str | None, **fixed: str) -> pl.LazyFrame:
+def _count(
+    lf: pl.LazyFrame,
+    measure: str,
+    by: str | None,
+    subtotals: Subtotals | None = None,
+    **fixed: str,
+) -> pl.LazyFrame:
     return (
-        pick(lf, measure, fixed=fixed, by=by)
+        pick(lf, measure, fixed=fixed, by=by, subtotals=subtotals)
         .rename({"value": "numerator"})
         .with_columns(pl.lit(None, pl.Float64).alias("denominator"))
         .select(RAW_COLUMNS)
@@ -268,7 +311,8 @@ def refugees_women_share(inputs: Inputs, *, breakdown: str | None = None) -> pl.
 
 def youth_benefit(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
     """Full-time persons on uddannelseshjælp, by visitation category (y38a02). Plan 4.5."""
-    return _count(_require(inputs, "y38a02"), "fuldtidspersoner", breakdown)
+    lf = _require(inputs, "y38a02")
+    return _count(lf, "fuldtidspersoner", breakdown, subtotals_of("y38a02"))
 
 
 def _flex_share(inputs: Inputs, which: str, breakdown: str | None) -> pl.LazyFrame:
@@ -369,6 +413,37 @@ def sanction_error_rate(inputs: Inputs, *, breakdown: str | None = None) -> pl.L
     )
 
 
+def benchmark_difference(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
+    """Actual against expected public support in STAR's benchmark, in percent (y30r21).
+
+    Numerator: actual minus expected full-time persons; denominator: expected, so the
+    value is (faktisk - forventet) / forventet * 100 and any sum over areas is a ratio of
+    sums. Periods are the published rolling years (QMAT02, QMAT04).
+    """
+    if breakdown is not None:
+        raise ValueError("benchmark_forskel_pct kan ikke opdeles")
+    lf = _require(inputs, "y30r21")
+    actual = pick(lf, "faktisk_fuldtidspersoner").rename(
+        {"value": "faktisk", "in_suppressed": "s_a"}
+    )
+    expected = pick(lf, "forventet_fuldtidspersoner").rename(
+        {"value": "forventet", "in_suppressed": "s_e"}
+    )
+    joined = actual.join(expected, on=[*KEY, "group"], how="full", coalesce=True)
+    return joined.with_columns(
+        (pl.col("faktisk") - pl.col("forventet")).alias("numerator"),
+        pl.col("forventet").alias("denominator"),
+        (pl.col("s_a").fill_null(False) | pl.col("s_e").fill_null(False)).alias("in_suppressed"),
+    ).select(RAW_COLUMNS)
+
+
+def benchmark_rank(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
+    """The municipality's published rank 1-98 in STAR's benchmark (y30r21), 1 = best."""
+    if breakdown is not None:
+        raise ValueError("benchmark_placering kan ikke opdeles")
+    return _count(_require(inputs, "y30r21"), "placering", None)
+
+
 MetricFn = Callable[..., pl.LazyFrame]
 
 FUNCTIONS: dict[str, MetricFn] = {
@@ -388,6 +463,8 @@ FUNCTIONS: dict[str, MetricFn] = {
     "flygtninge_paa_ydelse": refugees_on_benefit,
     "ressourceforloeb": resource_course,
     "sanktion_fejlrate": sanction_error_rate,
+    "benchmark_forskel_pct": benchmark_difference,
+    "benchmark_placering": benchmark_rank,
 }
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 class MetricDef:
     id: str
     label: str
-    unit: str  # "fuldtidspersoner" | "personer" | "pct" | "antal"
+    unit: str  # "fuldtidspersoner" | "personer" | "pct" | "antal" | "placering"
     grain: str  # "month" | "quarter" | "year"
     sources: tuple[str, ...]
     better: str  # "lower" | "higher"
@@ -28,6 +28,12 @@ class MetricDef:
     year_agg: str = "mean"  # "mean" | "sum" | "last" | "ref_month"
     ref_month: int | None = None
     person_based: bool = True  # figures about persons: suppress those about fewer than 5
+    # Periods are rolling years (QMAT codes: the four quarters ending with the quarter
+    # named); with grain "quarter", one period per published quarter.
+    rolling_year: bool = False
+    # False for figures that cannot be summed over areas (a rank): regions and
+    # comparison groups get no value unless the data publishes one.
+    additive: bool = True
 
     @property
     def is_rate(self) -> bool:
@@ -273,6 +279,43 @@ METRICS: dict[str, MetricDef] = {
             "skærpet rådighedssanktion); ledelsestilsyn",
             breakdowns=("match_group", "sanction_type"),
             year_agg="sum",
+        ),
+        MetricDef(
+            id="benchmark_forskel_pct",
+            label="Faktisk mod forventet offentlig forsørgelse (STAR's benchmark)",
+            unit="pct",
+            grain="quarter",
+            sources=("y30r21",),
+            better="lower",
+            fmt=".1f",
+            definition="Faktisk antal fuldtidspersoner på offentlig forsørgelse minus det "
+            "forventede antal efter STAR's benchmarkmodel, i procent af det forventede: "
+            "(faktisk - forventet) / forventet * 100. Under nul er færre på forsørgelse end "
+            "forventet ud fra kommunens rammevilkår. Rullende år (fire kvartaler til og med "
+            "2. eller 4. kvartal); antallene er afrundet til nærmeste 10. For regioner og "
+            "grupper beregnet af summerne af faktisk og forventet.",
+            source_ref="STAR's benchmark, Jobindsats y30r21",
+            year_agg="last",
+            person_based=False,
+            rolling_year=True,
+        ),
+        MetricDef(
+            id="benchmark_placering",
+            label="Placering i STAR's benchmark",
+            unit="placering",
+            grain="quarter",
+            sources=("y30r21",),
+            better="lower",
+            fmt=".0f",
+            definition="Kommunens placering blandt de 98 kommuner i STAR's benchmark af "
+            "faktisk mod forventet offentlig forsørgelse; 1 er bedst. Rullende år (fire "
+            "kvartaler til og med 2. eller 4. kvartal). Placeringer kan ikke lægges sammen, "
+            "så regioner og grupper har ingen placering.",
+            source_ref="STAR's benchmark, Jobindsats y30r21",
+            year_agg="last",
+            person_based=False,
+            rolling_year=True,
+            additive=False,
         ),
     )
 }

@@ -52,9 +52,13 @@ def filter_periods(raw: pl.DataFrame, start: str | None, end: str | None) -> pl.
 
 
 def only_native_grain(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
-    """Keep periods of the metric's grain (e.g. months, not QMAT or year rows)."""
+    """Keep periods of the metric's grain (e.g. months, not QMAT or year rows).
+
+    A rolling-year metric keeps its QMAT periods (one per quarter) and nothing else.
+    """
     code = {"month": r"^\d{4}M\d{2}$", "quarter": r"^\d{4}Q\d{2}$", "year": r"^\d{4}Y01$"}
-    return raw.filter(pl.col("period").str.contains(code[metric.grain]))
+    pattern = r"^\d{4}QMAT\d{2}$" if metric.rolling_year else code[metric.grain]
+    return raw.filter(pl.col("period").str.contains(pattern))
 
 
 def value_expr(metric: MetricDef) -> pl.Expr:
@@ -120,6 +124,12 @@ def aggregate_areas(
     source) is left out of both sums, so the ratio stays a ratio of matching sums.
     """
     sub = raw.filter(pl.col("area_code").is_in(list(members)))
+    if not metric.additive:
+        # A rank (or any figure that cannot be summed) has no value for a sum of areas.
+        sub = sub.with_columns(
+            pl.lit(None, pl.Float64).alias("numerator"),
+            pl.lit(None, pl.Float64).alias("denominator"),
+        )
     if metric.is_rate:
         complete = pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
         sub = sub.with_columns(
@@ -133,7 +143,9 @@ def aggregate_areas(
         .then(pl.col("denominator").sum())
         .otherwise(None)
         .alias("denominator"),
-        (~any_val).alias("in_suppressed"),
+        # No value from members that were all suppressed; a non-additive figure has no
+        # value by definition, which is not suppression.
+        (~any_val & pl.lit(metric.additive)).alias("in_suppressed"),
     )
     return agg.with_columns(
         pl.lit(code).alias("area_code"),
@@ -150,7 +162,8 @@ def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFr
     ref_month: the reference month only. ``period`` becomes ``<year>Y01`` and
     ``n_periods`` tells how many periods went in.
     """
-    sub = raw.filter(pl.col("period_start").dt.year() == year)
+    # A period belongs to the year it ends in (a rolling year 2022QMAT02 to 2022).
+    sub = raw.filter(pl.col("period_end").dt.year() == year)
     if metric.year_agg == "ref_month" and metric.ref_month:
         sub = sub.filter(pl.col("period_start").dt.month() == metric.ref_month)
     keys = ["area_code", "area_name", "area_level", "group"]

@@ -147,7 +147,7 @@ def test_eastern_target_reports_disagreement_and_inconsistent_reduction() -> Non
     assert row["baseline_stated"] == pytest.approx(11.6)
     # 12.57 - 5 = 7.57 points, not the stated 6.6.
     assert row["reduction_consistent"] is False
-    assert any("11,6 % for 2021M07" in n and "12,6 %" in n for n in row["notes"])
+    assert any("11,6 % for juli 2021" in n and "12,6 %" in n for n in row["notes"])
     # Value at the latest month: 60 / 600 = 10 %; year not over -> at risk, not missed.
     assert row["value"] == pytest.approx(10.0)
     assert row["status"] == "i risiko"
@@ -201,3 +201,86 @@ def test_demo_data_reproduces_the_plan(demo_store) -> None:  # type: ignore[no-u
     # DOMAIN.md: 117 is a 29 % fall against Aug 2020-Jul 2021, i.e. a baseline near 164.8.
     if ltu["baseline"] is not None:
         assert ltu["reduction_consistent"] is True
+
+
+def test_explanation_uses_danish_period_text_and_no_unit_word() -> None:
+    # 6 months of 6 visits and 6 of 7: 36 + 42 = 78 visits in 2022 >= 75 -> met.
+    counts = dict.fromkeys(month_range("2022M01", "2022M06"), 6)
+    counts.update(dict.fromkeys(month_range("2022M07", "2022M12"), 7))
+    visits = monthly("crm_virksomhedsservice", "virksomhedsbesoeg", counts)
+    plan = _shipped_plan()
+    plan1 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "1a"]})
+    row = _row(api.evaluate_plan(inputs_of(crm_virksomhedsservice=visits), plan1), "1a")
+    assert row["explanation"] == (
+        "Virksomhedsbesøg i året er 78 (januar-december 2022) mod et mål på mindst 75, "
+        "så målet er nået."
+    )
+    assert row["periods_covered"] == "2022M01-2022M12"
+    assert row["periods_label"] == "januar-december 2022"
+    assert row["n_periods"] == 12
+    mid = _row(
+        api.evaluate_plan(inputs_of(crm_virksomhedsservice=visits), plan1, as_of="2022M06"), "1a"
+    )
+    assert (mid["periods_covered"], mid["periods_label"]) == ("2022M01-2022M06", "januar-juni 2022")
+    assert "(januar-juni 2022)" in mid["explanation"]
+
+
+def test_reference_month_metric_covers_only_the_reference_month() -> None:
+    plan = _shipped_plan()
+    plan6 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "6a"]})
+    rows = []
+    counts = {"2021M06": (30, 10, 60)}
+    # Every month of 2022 is published; only June counts: 35 / (35 + 10 + 55) = 35 %.
+    counts.update(dict.fromkeys(month_range("2022M01", "2022M12"), (20, 10, 70)))
+    counts["2022M06"] = (35, 10, 55)
+    for period, (up, down, same) in counts.items():
+        for m, v in (("personer_op", up), ("personer_ned", down), ("personer_uaendret", same)):
+            rows.append({"period": period, "measure_id": m, "hours_band": "1-5 timer", "value": v})
+    ins = inputs_of(fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows))
+    row = _row(api.evaluate_plan(ins, plan6), "6a")
+    assert row["value"] == pytest.approx(35.0)
+    assert (row["periods_covered"], row["periods_label"], row["n_periods"]) == (
+        "2022M06",
+        "juni 2022",
+        1,
+    )
+    assert "(juni 2022)" in row["explanation"] and "2022M" not in row["explanation"]
+    assert row["status"] == "nået"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        ("2022M06", None, "juni 2022"),
+        ("2022M01", "2022M12", "januar-december 2022"),
+        ("2021M08", "2022M07", "august 2021-juli 2022"),
+        ("2022Q02", None, "2. kvartal 2022"),
+        ("2022Q01", "2022Q04", "1.-4. kvartal 2022"),
+        ("2022Y01", None, "2022"),
+        ("2022MYTD05", None, "januar-maj 2022"),
+        # A rolling year: 2022QMAT02 is July 2021 to June 2022.
+        ("2022QMAT02", None, "juli 2021-juni 2022"),
+        ("", None, ""),
+    ],
+)
+def test_period_label(first: str, last: str | None, text: str) -> None:
+    assert api.period_label(first, last) == text
+
+
+def test_reference_month_not_yet_published_says_so_and_shows_the_latest() -> None:
+    plan = _shipped_plan()
+    plan6 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "6a"]})
+    rows = []
+    counts = {"2021M06": (30, 10, 60), "2022M03": (28, 12, 60)}
+    for period, (up, down, same) in counts.items():
+        for m, v in (("personer_op", up), ("personer_ned", down), ("personer_uaendret", same)):
+            rows.append({"period": period, "measure_id": m, "hours_band": "1-5 timer", "value": v})
+    ins = inputs_of(fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows))
+    row = _row(api.evaluate_plan(ins, plan6, as_of="2022M03"), "6a")
+    # Target: above the June 2021 level 30 / 100 = 30 %; latest (March 2022) 28 / 100 = 28 %.
+    assert row["explanation"] == (
+        "Andel i fleksjob 1-5 timer, der er gået op i timer, er endnu ikke opgjort for "
+        "juni 2022. Seneste tal (marts 2022) er 28 % mod et mål på over 30 %, så målet er "
+        "i risiko."
+    )
+    assert (row["periods_covered"], row["periods_label"], row["n_periods"]) == ("", "", 0)
