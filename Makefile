@@ -11,7 +11,7 @@ PORT ?= 8501
 
 .PHONY: run test setup system-deps lint typecheck unit demo lock clean
 
-run: setup
+run: setup system-deps
 	$(BIN)/jobmaal demo --if-empty
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
@@ -19,8 +19,14 @@ test: setup system-deps lint typecheck unit
 
 setup: $(STAMP)
 
+# Debian's python3 may come without venv/ensurepip: install python3-venv when root.
 $(UV):
-	$(PYTHON) -m venv .tools
+	@$(PYTHON) -m venv .tools 2>/dev/null || { rm -rf .tools; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "installing Debian python3-venv (once)"; apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null; \
+			$(PYTHON) -m venv .tools; \
+		else echo "error: '$(PYTHON) -m venv' failed: install python3-venv"; exit 1; fi; }
 	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): uv.lock pyproject.toml | $(UV)

@@ -1,7 +1,7 @@
 """Municipalities, regions and the country: codes, names and name matching.
 
-The reference list (98 municipalities with official 3-digit codes and regions) ships in
-``data_connectors/reference/municipalities.csv``.
+The reference list (98 municipalities with official 3-digit codes and regions) ships as
+a constant in ``data_connectors/reference/municipalities.py``.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import polars as pl
 
 from data_connectors.canonical import COUNTRY_CODE
+from data_connectors.reference.municipalities import MUNICIPALITIES, REGIONS
 
-REFERENCE = Path(__file__).parent / "reference" / "municipalities.csv"
 COUNTRY_NAME = "Hele landet"
 
 
@@ -34,7 +33,16 @@ class UnknownArea(LookupError):
 @lru_cache(maxsize=1)
 def municipalities() -> pl.DataFrame:
     """The 98 municipalities: code, name, region_code, region_name."""
-    return pl.read_csv(REFERENCE, schema_overrides={"code": pl.String, "region_code": pl.String})
+    return pl.DataFrame(
+        [(c, n, r, REGIONS[r]) for c, n, r in MUNICIPALITIES],
+        schema={
+            "code": pl.String,
+            "name": pl.String,
+            "region_code": pl.String,
+            "region_name": pl.String,
+        },
+        orient="row",
+    )
 
 
 @lru_cache(maxsize=1)

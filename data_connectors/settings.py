@@ -32,8 +32,11 @@ class _SecretsTomlSource(PydanticBaseSettingsSource):
         super().__init__(settings_cls)
         self._data: dict[str, Any] = {}
         if path.is_file():
-            with path.open("rb") as fh:
-                self._data = dict(tomllib.load(fh).get("jobmaal", {}))
+            try:
+                with path.open("rb") as fh:
+                    self._data = dict(tomllib.load(fh).get("jobmaal", {}))
+            except tomllib.TOMLDecodeError as exc:
+                raise ValueError(f"{path}: not valid TOML: {exc}") from None
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         return self._data.get(field_name), field_name, False
@@ -54,7 +57,6 @@ class Settings(BaseSettings):
         default=REPO_TARGETS, description="Folder with <municipality>-<year>.toml plan files"
     )
     jobindsats_base_url: str = "https://api.jobindsats.dk/v3"
-    secrets_file: Path = SECRETS_FILE
 
     @classmethod
     def settings_customise_sources(

@@ -96,6 +96,8 @@ def _sqlite_path(db_url: str) -> Path:
 class Store:
     def __init__(self, data_dir: Path, db_url: str | None = None):
         self.data_dir = Path(data_dir)
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise StoreError(f"data dir {self.data_dir} is not a folder (JOBMAAL_DATA_DIR)")
         self.root = self.data_dir / "store"
         self.db_path = _sqlite_path(db_url or f"sqlite:///{self.data_dir / 'jobmaal.db'}")
 
@@ -133,7 +135,7 @@ class Store:
         path = self.aggregate_path(dataset_id)
         if not path.is_file():
             return AggregateSchema.create_empty().lazy()
-        return pl.scan_parquet(path)
+        return _scan_checked(path)
 
     def scan_all(self) -> pl.LazyFrame:
         frames = [self.scan(d) for d in self.datasets()]
@@ -142,7 +144,7 @@ class Store:
     def scan_person(self, table: str) -> pl.LazyFrame:
         schema = PERSON_TABLES[table].schema
         path = self.person_path(table)
-        return pl.scan_parquet(path) if path.is_file() else schema.create_empty().lazy()
+        return _scan_checked(path) if path.is_file() else schema.create_empty().lazy()
 
     def inputs(self) -> dict[str, pl.LazyFrame]:
         """Everything loaded, keyed by dataset id or person table name: what metrics take."""
@@ -152,7 +154,7 @@ class Store:
 
     def read_meta(self, name: str) -> pl.DataFrame | None:
         path = self.meta_path(name)
-        return pl.read_parquet(path) if path.is_file() else None
+        return _scan_checked(path).collect() if path.is_file() else None
 
     # -- writing ---------------------------------------------------------------------
     def import_aggregate(
@@ -214,10 +216,9 @@ class Store:
                     replaced += n_replaced
                     written.append((self._write_tmp(path, merged), path))
                 result = ImportResult(origin, sha256, targets, rows_in, added, replaced)
-                with self._log() as db:
+                with self._log() as db:  # the log row commits only if every rename succeeds
                     self._insert_log(db, result, kind)
-                    for tmp, path in written:  # commit point: rename, then commit log
-                        os.replace(tmp, path)
+                    _replace_all(written)
             finally:
                 for tmp, _ in written:
                     tmp.unlink(missing_ok=True)
@@ -277,14 +278,12 @@ class Store:
         if not self.db_path.is_file():
             return False
         with self._log() as db:
-            row = db.execute(
-                "SELECT target FROM import_log WHERE sha256 = ? ORDER BY imported_at DESC",
-                (sha256,),
-            ).fetchone()
-        if row is None:
-            return False
-        # Only skip while the files it went into are still there.
-        return all(self._target_exists(t) for t in targets)
+            rows = db.execute(
+                "SELECT target FROM import_log WHERE sha256 = ?", (sha256,)
+            ).fetchall()
+        # The same bytes into the same tables, while those files are still there.
+        same = any(r[0] == ",".join(targets) for r in rows)
+        return same and all(self._target_exists(t) for t in targets)
 
     def _target_exists(self, target: str) -> bool:
         return self.aggregate_path(target).is_file() or self.person_path(target).is_file()
@@ -349,13 +348,50 @@ class Store:
         return pl.DataFrame(rows, schema=schema)
 
 
+def _scan_checked(path: Path) -> pl.LazyFrame:
+    """Scan a store file, turning an unreadable one into a StoreError naming it."""
+    try:
+        pl.read_parquet_schema(path)
+    except Exception as exc:
+        raise StoreError(
+            f"{path}: not a readable Parquet file ({type(exc).__name__}); restore it from a "
+            "backup or delete it and import the data again"
+        ) from None
+    return pl.scan_parquet(path)
+
+
+def _replace_all(written: list[tuple[Path, Path]]) -> None:
+    """Rename every temp file into place; on any failure put the old files back."""
+    done: list[tuple[Path, Path | None]] = []
+    backups: list[Path] = []
+    try:
+        for tmp, path in written:
+            backup = None
+            if path.exists():
+                backup = path.with_name(f".{path.name}.{os.getpid()}.bak")
+                os.link(path, backup)  # a second name for the old bytes
+                backups.append(backup)
+            os.replace(tmp, path)
+            done.append((path, backup))
+    except BaseException:
+        for path, backup in reversed(done):
+            if backup is not None:
+                os.replace(backup, path)
+            else:
+                path.unlink(missing_ok=True)
+        raise
+    finally:
+        for backup in backups:
+            backup.unlink(missing_ok=True)
+
+
 def _merge(
     path: Path, new: pl.DataFrame, key: tuple[str, ...], schema: type[dy.Schema]
 ) -> tuple[pl.DataFrame, int]:
     """Existing rows whose key is not in ``new``, plus ``new``; and how many were replaced."""
     if not path.is_file():
         return new, 0
-    old = pl.read_parquet(path)
+    old = _scan_checked(path).collect()
     keys = new.select(key).unique()
     kept = old.join(keys, on=list(key), how="anti", nulls_equal=True)
     merged = pl.concat([kept, new.select(old.columns)], how="vertical")

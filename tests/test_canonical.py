@@ -85,3 +85,17 @@ def test_area_matching() -> None:
     assert region_of("710").name == "Region Midtjylland"
     with pytest.raises(UnknownArea, match="Uoplyst område"):
         area_by_name("Uoplyst område")
+
+
+def test_reference_constant_matches_the_shared_reference_csv() -> None:
+    import csv
+    from pathlib import Path
+
+    shared = Path(__file__).resolve().parents[2] / "shared" / "reference" / "municipalities.csv"
+    if not shared.is_file():
+        pytest.skip("shared/reference not beside the checkout")
+    with shared.open(encoding="utf-8") as fh:
+        want = [
+            (r["code"], r["name"], r["region_code"], r["region_name"]) for r in csv.DictReader(fh)
+        ]
+    assert municipalities().rows() == want

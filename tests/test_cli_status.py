@@ -55,3 +55,13 @@ def test_console_entry_point_runs() -> None:
     )
     assert done.returncode == 0
     assert "Usage: jobmaal" in done.stdout
+
+
+def test_corrupt_store_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(tmp_path))
+    s = Store(tmp_path)
+    s.import_aggregate(pl.DataFrame([row()]), origin="a", sha256="a")
+    s.aggregate_path("y25i09").write_bytes(b"garbage")
+    out = CliRunner().invoke(cli, ["status"])
+    assert out.exit_code == 2
+    assert out.output.count("\n") == 1 and "y25i09.parquet" in out.output

@@ -62,3 +62,11 @@ def test_targets_dir_defaults_to_shipped_plans_and_env_overrides(
     assert available_plans() == []
     with pytest.raises(LookupError, match="no plan for municipality 710"):
         find_plan("710", 2022)
+
+
+def test_broken_secrets_file_is_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text("[jobmaal\nx = 1\n", "utf-8")
+    with pytest.raises(ValueError, match=r"\.streamlit/secrets\.toml: not valid TOML"):
+        Settings()

@@ -150,3 +150,55 @@ def test_empty_store_scans_with_canonical_schema(store: Store) -> None:
     lf = store.scan("y25i09")
     assert lf.collect().height == 0
     assert "measure_id" in lf.collect_schema().names()
+
+
+def test_same_file_into_another_dataset_is_not_skipped(store: Store) -> None:
+    # The same bytes (same SHA-256) imported as y25i09 and then as y09a02 are two imports.
+    store.import_aggregate(frame(row(value=55.0, dataset_id="y09a02")), origin="o", sha256="o")
+    store.import_aggregate(frame(row(value=77.0)), origin="ok.csv", sha256="ok")
+    again = store.import_aggregate(
+        frame(row(value=77.0, dataset_id="y09a02")), origin="ok.csv", sha256="ok"
+    )
+    assert not again.skipped
+    assert store.scan("y09a02").collect()["value"].to_list() == [77.0]
+
+
+def test_failing_rename_puts_back_every_file(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    store.import_aggregate(frame(row(), row(dataset_id="y38a02")), origin="a", sha256="a")
+    before = snapshot(store)
+    real = os.replace
+    calls = {"n": 0}
+
+    def flaky(src: object, dst: object) -> None:
+        if str(src).endswith(".tmp"):
+            calls["n"] += 1
+            if calls["n"] == 2:  # the first dataset is already renamed into place
+                raise OSError("rename failed")
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", flaky)
+    with pytest.raises(OSError, match="rename failed"):
+        store.import_aggregate(
+            frame(row(value=5.0), row(dataset_id="y38a02", value=6.0)), origin="c", sha256="c"
+        )
+    assert snapshot(store) == before
+    assert store.import_log().height == 1
+    assert not [p for p in store.root.rglob("*") if p.suffix in (".tmp", ".bak")]
+
+
+def test_corrupt_parquet_is_a_clear_error(store: Store) -> None:
+    store.import_aggregate(frame(row()), origin="a", sha256="a")
+    store.aggregate_path("y25i09").write_bytes(b"garbage")
+    with pytest.raises(StoreError, match=r"y25i09\.parquet: not a readable Parquet file"):
+        store.scan("y25i09")
+    with pytest.raises(StoreError, match="not a readable Parquet file"):
+        store.import_aggregate(frame(row(value=1.0)), origin="b", sha256="b")
+
+
+def test_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "passwd"
+    f.write_text("x")
+    with pytest.raises(StoreError, match="is not a folder"):
+        Store(f)
