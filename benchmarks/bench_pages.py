@@ -76,15 +76,24 @@ def page_builders() -> dict[str, Callable[[], object]]:
     def kommuner() -> object:
         k = key()
         loaders.status(k)
+        benchmark = ("benchmark_forskel_pct", "benchmark_placering")
+        ids = set()
         for m in loaders.list_metrics():
+            ids.add(m.id)
+            if m.id in benchmark:  # the page shows STAR's benchmark in its own section
+                continue
             loaders.comparison(k, m.id, "751", f"{YEAR}M01", f"{YEAR}M12")
             loaders.ranking(k, m.id, YEAR)
+        if set(benchmark) <= ids:
+            loaders.kpi_series(k, benchmark[0], ("751",))
+            loaders.kpi_series(k, benchmark[1])
         return None
 
     def ledelsestilsyn() -> object:
         k = key()
         for by in (None, "match_group", "sanction_type", "checklist_point"):
             loaders.sanction_quality(k, MUNI, by)
+        loaders.national_casework_reference()
         return loaders.national_sanction_reference()
 
     def data() -> object:

@@ -18,7 +18,9 @@ import streamlit as st  # noqa: E402
 
 from dashboard.components import page_css  # noqa: E402
 
-_PAGES = Path(__file__).resolve().parent / "pages"
+# Not "pages/": Streamlit would also auto-register a pages/ folder and run a deep link such
+# as /maal on its own, without this router (raw file names in the sidebar, narrow layout).
+_PAGES = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(
     page_title="jobmaal – beskæftigelsesplanens mål",

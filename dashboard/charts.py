@@ -249,6 +249,9 @@ def small_multiples(
     keys = list(dict.fromkeys(df.sort("period_start")[by].to_list()))
     if len(keys) <= 1:
         return lines_by(df, by=by, title=title, unit=unit, spec=spec, highlight=highlight)
+    if highlight in keys:  # the chosen area's own panel first
+        keys.remove(highlight)
+        keys.insert(0, highlight)
     cols = 2
     rows = -(-len(keys) // cols)
     fig = make_subplots(
@@ -402,4 +405,45 @@ def rate_with_interval(
     base_layout(fig, title=title, unit="pct")
     fig.update_layout(hovermode="closest", showlegend=True)
     fig.update_yaxes(range=[0, 105])
+    return fig
+
+
+def benchmark(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    actual: str = "faktisk",
+    expected: str = "forventet",
+    height: int = 340,
+) -> go.Figure:
+    """STAR's benchmark: actual and expected full-time persons on public support per
+    rolling year (``period`` codes like ``2022QMAT04``), expected as a dashed line."""
+    s = df.sort("period")
+    x = [fmt.period_label(p).replace("år til ", "") for p in s["period"]]
+    hover = "%{x}: %{y:,.0f} fuldtidspersoner"
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=s[expected].to_list(),
+            name="Forventet efter kommunens rammevilkår",
+            mode="lines",
+            line={"color": MUTED, "width": 3, "dash": "dash"},
+            hovertemplate=hover + "<extra>Forventet</extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=s[actual].to_list(),
+            name="Faktisk",
+            mode="lines+markers",
+            line={"color": MAIN, "width": 3},
+            marker={"size": 7},
+            hovertemplate=hover + "<extra>Faktisk</extra>",
+        )
+    )
+    base_layout(fig, title=title, unit="fuldtidspersoner", height=height)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(rangemode="normal")
     return fig

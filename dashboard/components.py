@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import plotly.graph_objects as go
@@ -22,16 +22,37 @@ def status_dot(status: str | None) -> str:
 PRINT_CSS = """
 <style>
 @media print {
+  @page { size: A4; margin: 12mm; }
   header, footer, [data-testid="stSidebar"], [data-testid="stSidebarNav"],
   [data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"],
-  [data-testid="stDownloadButton"], [data-testid="stPopover"],
-  [data-testid="stElementToolbar"], [data-testid="stSelectbox"], .no-print {
+  [data-testid="stDownloadButton"], [data-testid="stPopover"], [data-testid="stPageLink"],
+  [data-testid="stElementToolbar"], [data-testid="stSelectbox"], [data-testid="stStatusWidget"],
+  .no-print {
     display: none !important;
+  }
+  html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+    background: white !important; color: #111 !important;
   }
   [data-testid="stMain"], [data-testid="stMainBlockContainer"], .block-container {
     padding: 0 !important; margin: 0 !important; max-width: 100% !important;
   }
-  [data-testid="stVerticalBlockBorderWrapper"], .jm-card { break-inside: avoid; }
+  /* A card never splits across pages; compact enough for two cards on an A4 page. */
+  [class*="st-key-jm-card"], .jm-card { break-inside: avoid; page-break-inside: avoid; }
+  [class*="st-key-jm-card"] { padding: 0.6rem 0.9rem !important; }
+  [class*="st-key-jm-card"] > * { margin-bottom: 0.4rem !important; }
+  [class*="st-key-jm-card"] > :last-child { margin-bottom: 0 !important; }
+  [data-testid="stElementContainer"]:has([data-testid="stPageLink"]),
+  [data-testid="stLayoutWrapper"]:has(> [data-testid="stPopover"]) { display: none !important; }
+  [class*="st-key-jm-card"] [data-testid="stMetricValue"] {
+    font-size: 1.25rem !important; line-height: 1.3 !important;
+  }
+  [class*="st-key-jm-card"] [data-testid="stMetricLabel"] { min-height: 0 !important; }
+  [class*="st-key-jm-card"] [data-testid="stCaptionContainer"] { font-size: 0.72rem !important; }
+  [class*="st-key-jm-card"] .jm-explain { font-size: 0.92rem; }
+  [class*="st-key-jm-card"] [data-testid="stHorizontalBlock"] { gap: 0.5rem !important; }
+  [data-testid="stPlotlyChart"], [data-testid="stMetric"], [data-testid="stAlert"],
+  [data-testid="stDataFrame"], [data-testid="stExpander"] { break-inside: avoid; }
+  h1, h2, h3, h4 { break-after: avoid; }
   body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 .jm-status { font-weight: 600; padding: 0.1rem 0.5rem; border-radius: 0.4rem; color: white; }
@@ -54,6 +75,12 @@ def demo_banner(demo: bool) -> None:
         )
 
 
+NO_CHROMIUM_NOTE = (
+    "PNG/SVG kræver Chromium (/usr/bin/chromium), som ikke er installeret på denne maskine. "
+    "Tallene kan hentes som CSV eller Excel."
+)
+
+
 def downloads(
     *,
     name: str,
@@ -65,9 +92,12 @@ def downloads(
 ) -> None:
     """PNG, SVG, CSV and Excel download buttons. Files are made on click (deferred)."""
     target = container if container is not None else st
-    cols = target.columns([1, 1, 1, 1, 4] if fig is not None else [1, 1, 6])  # type: ignore[attr-defined]
+    images = fig is not None and export.browser_path() is not None
+    cols = target.columns([1, 1, 1, 1, 4] if images else [1, 1, 6])  # type: ignore[attr-defined]
     i = 0
-    if fig is not None:
+    if fig is not None and not images:
+        target.caption(NO_CHROMIUM_NOTE)  # type: ignore[attr-defined]
+    if fig is not None and images:
         png: Callable[[], bytes] = lambda: export.figure_bytes(fig, "png", footnote)  # noqa: E731
         svg: Callable[[], bytes] = lambda: export.figure_bytes(fig, "svg", footnote)  # noqa: E731
         cols[0].download_button(
@@ -144,16 +174,66 @@ def status_badge(status: str | None) -> str:
     return f'<span class="jm-status" style="background:{colour}">{s.capitalize()}</span>'
 
 
-def value_table(df: pl.DataFrame, *, key: str, height: int | Literal["auto"] = "auto") -> None:
-    """A table of numbers, Danish-localised, suppressed values shown as <5."""
-    shown = export.prepare(df)
-    config: dict[str, Any] = {}
-    for c, dtype in shown.schema.items():
-        if dtype.is_numeric():
-            config[c] = st.column_config.NumberColumn(c, format="localized")
-    st.dataframe(
-        shown, hide_index=True, column_config=config, key=key, height=height, width="stretch"
+def blank_text(df: pl.DataFrame) -> pl.DataFrame:
+    """Missing text as an empty string: st.dataframe would print a null as "None"."""
+    return df.with_columns(pl.col(pl.String).fill_null(""))
+
+
+def number_cell(value: object) -> str:
+    """A table number the Danish way, up to two decimals, blank when missing."""
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    text = fmt.number(value, ",.2f")
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def table(
+    df: pl.DataFrame,
+    *,
+    key: str | None = None,
+    column_config: Mapping[str, Any] | None = None,
+    height: int | Literal["auto"] = "auto",
+) -> None:
+    """Every table the pages show goes through here: no index, full width, a missing
+    value or note blank (never the word "None"), numbers with Danish separators. The
+    cells keep their numbers (sorting, copying); only what is shown is formatted."""
+    # Streamlit draws a missing number as "None" whatever the format, so a numeric column
+    # with gaps (suppressed figures) is shown as Danish text with blanks instead.
+    # The same for dates and times with gaps (e.g. "Hentet" of a person table).
+    gappy = [c for c, dt in df.schema.items() if dt.is_numeric() and df[c].null_count()]
+    gappy_time = [c for c, dt in df.schema.items() if dt.is_temporal() and df[c].null_count()]
+    shown = blank_text(
+        df.with_columns(
+            *(
+                pl.col(c).map_elements(number_cell, return_dtype=pl.String, skip_nulls=False)
+                for c in gappy
+            ),
+            *(
+                pl.col(c).dt.to_string("%Y-%m-%d" if dt == pl.Date else "%Y-%m-%d %H:%M")
+                for c, dt in df.schema.items()
+                if c in gappy_time
+            ),
+        )
     )
+    gappy += gappy_time
+    numeric = [c for c, dtype in shown.schema.items() if dtype.is_numeric()]
+    styled = shown.to_pandas().style.format({c: number_cell for c in numeric}, na_rep="")
+    config = {c: v for c, v in (column_config or {}).items() if c not in (*numeric, *gappy)}
+    st.dataframe(
+        styled,
+        hide_index=True,
+        column_config=config,
+        key=key,
+        height=height,
+        width="stretch",
+    )
+
+
+def value_table(df: pl.DataFrame, *, key: str, height: int | Literal["auto"] = "auto") -> None:
+    """A table of numbers, Danish-localised, suppressed values blank and marked <5."""
+    table(export.prepare(df), key=key, height=height)
 
 
 def unit_text(unit: str) -> str:

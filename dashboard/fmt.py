@@ -66,16 +66,21 @@ def signed(value: float | int | None, unit: str, spec: str = ",.0f") -> str:
 
 
 _PERIOD = re.compile(r"^(\d{4})M(\d{2})$")
+_ROLLING = re.compile(r"^(\d{4})QMAT0?([1-4])$")
 
 
 def period_label(code: str | None) -> str:
-    """``2022M03`` -> ``mar 2022``; other codes as they are."""
+    """``2022M03`` -> ``mar 2022``; ``2022QMAT04`` (the four quarters up to and including
+    the 4th quarter of 2022) -> ``år til 4. kvt. 2022``; other codes as they are."""
     if not code:
         return MISSING_TEXT
     m = _PERIOD.match(code)
-    if not m:
-        return code
-    return f"{MONTHS_DA[int(m.group(2)) - 1]} {m.group(1)}"
+    if m:
+        return f"{MONTHS_DA[int(m.group(2)) - 1]} {m.group(1)}"
+    r = _ROLLING.match(code)
+    if r:
+        return f"år til {r.group(2)}. kvt. {r.group(1)}"
+    return code
 
 
 def date_label(d: date | None) -> str:

@@ -239,6 +239,14 @@ def national_sanction_reference() -> pl.DataFrame:
     return ref if isinstance(ref, pl.DataFrame) else pl.DataFrame(ref)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def national_casework_reference() -> pl.DataFrame:
+    """STAR's focus audits: area, indicator, share (pct, may be null), n, source, note."""
+    from metrics import api
+
+    return api.national_casework_reference()
+
+
 # -- plans -------------------------------------------------------------------------------
 
 

@@ -159,3 +159,33 @@ def test_png_and_svg_via_kaleido() -> None:
     assert export._kaleido_started
     png2 = export.figure_bytes(fig, "png")
     assert io.BytesIO(png2).read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rolling_year_labels_and_benchmark_chart() -> None:
+    assert fmt.period_label("2022QMAT04") == "år til 4. kvt. 2022"
+    assert (
+        fmt.period_span("2019QMAT02", "2022QMAT04") == "år til 2. kvt. 2019 – år til 4. kvt. 2022"
+    )
+    df = pl.DataFrame(
+        {
+            "period": ["2022QMAT04", "2022QMAT02"],
+            "faktisk": [3410.0, 3460.0],
+            "forventet": [3660.0, 3690.0],
+        }
+    )
+    fig = charts.benchmark(df, title="t")
+    expected, actual = fig.data
+    assert list(actual.x) == ["2. kvt. 2022", "4. kvt. 2022"]  # sorted by period
+    assert list(actual.y) == [3460.0, 3410.0] and list(expected.y) == [3690.0, 3660.0]
+    assert fig.layout.separators == ",."
+
+
+def test_table_cells_are_blank_when_missing() -> None:
+    from dashboard import components
+
+    assert components.number_cell(None) == ""
+    assert components.number_cell(float("nan")) == ""
+    assert components.number_cell(1234.5) == "1.234,5"
+    assert components.number_cell(150.0) == "150"
+    out = components.blank_text(pl.DataFrame({"note": [None, "<5"]}, schema={"note": pl.String}))
+    assert out["note"].to_list() == ["", "<5"]

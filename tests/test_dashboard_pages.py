@@ -8,8 +8,9 @@ The fixture (all numbers chosen by hand, so the expected figures are worked out 
   the gap 108 - 117 = -9 and, December being loaded, the year is complete: "nået".
   Aarhus (751) 280 / 300, Randers (730) 60 / 50, the country (000) published 1100 / 1000.
   Ranking 2022 (lower is better): Randers 50 (1), Favrskov 108 (2), Aarhus 300 (3).
-  Region Midtjylland is not published, so it is the sum of the three: Dec 2022
-  116 + 300 + 50 = 466; the comparison group RAR Østjylland holds all three: also 466.
+  Region Midtjylland is not published and only 3 of its 19 municipalities are loaded,
+  so metrics gives no sum for it (shown blank / "–"); the comparison group RAR Østjylland
+  holds exactly these three, so it is their sum: Dec 2022 116 + 300 + 50 = 466.
   Favrskov by benefit group 2022: A-dagpenge 60 / 70, Kontanthjælp 40 / 46, and
   Uddannelseshjælp suppressed in the source (fewer than 5 persons).
 * crm_virksomhedsservice: Favrskov 7 company visits every month of 2022: 84 in the
@@ -234,7 +235,7 @@ def test_overblik_without_plan_points_to_kommuner(app_env: Path, tmp_path: Path)
 
 
 def test_maal_drilldown_and_target_switch(app_env: Path) -> None:
-    at = _app("pages/maal.py", kommune="710", aar="2022", maal="2")
+    at = _app("views/maal.py", kommune="710", aar="2022", maal="2")
     assert at.title[0].value == "Langtidsledige (gennemsnit i året)"
     shown = dict(_metrics(at))
     assert shown["Værdi"] == "108"
@@ -250,17 +251,26 @@ def test_maal_drilldown_and_target_switch(app_env: Path) -> None:
     split = tables[1].value
     udh = split[split["Gruppe"] == "Uddannelseshjælp"]
     assert len(udh) == 12
-    assert udh["Værdi"].isna().all()
+    # A column with gaps is shown as Danish text: blank, never "None" (Streamlit would
+    # draw a missing number as "None").
+    assert (udh["Værdi"] == "").all()
     assert udh["Bemærkning"].str.startswith("<5").all()
     dec = split[split["Periode"] == "2022M12"].set_index("Gruppe")["Værdi"]
-    assert dec["A-dagpenge"] == 70.0 and dec["Kontanthjælp"] == 46.0
-    # Comparison: Favrskov, the region (summed), the country (published), the group.
+    assert dec["A-dagpenge"] == "70" and dec["Kontanthjælp"] == "46"
+    # Rows that are not suppressed have a blank note (this was the literal text "None").
+    shown = split[split["Gruppe"] == "A-dagpenge"]["Bemærkning"]
+    assert (shown == "").all()
+    for table in tables:
+        assert not table.value.isna().any().any()
+        assert "None" not in table.value.astype(str).to_numpy().ravel().tolist()
+    # Comparison: Favrskov, the region (incomplete: blank), the country (published), the
+    # group (summed). The region's gaps make the column Danish text.
     comp = tables[2].value
     dec = comp[comp["Periode"] == "2022M12"].set_index("Niveau")["Værdi"]
-    assert dec["kommune"] == 116.0
-    assert dec["region"] == 466.0
-    assert dec["land"] == 1000.0
-    assert dec["gruppe"] == 466.0
+    assert dec["kommune"] == "116"
+    assert dec["region"] == ""
+    assert dec["land"] == "1.000"
+    assert dec["gruppe"] == "466"
 
     # Switch target: the URL follows and the page shows the other target.
     at.selectbox(key="maal:maal").select("1a").run()
@@ -271,28 +281,28 @@ def test_maal_drilldown_and_target_switch(app_env: Path) -> None:
 
 
 def test_kommuner_without_plan_gets_all_kpis(app_env: Path) -> None:
-    at = _app("pages/kommuner.py", kommune="751", aar="2022")
+    at = _app("views/kommuner.py", kommune="751", aar="2022")
     assert at.title[0].value == "Aarhus Kommune"
     assert any("ingen planfil" in c.value for c in at.caption)
     overview = at.dataframe[0].value.set_index("Nøgletal")
     row = overview.loc["Langtidsledige (fuldtidspersoner)"]
     assert row["Seneste periode"] == "dec 2022"
     assert row["Aarhus"] == "300"
-    assert row["Region"] == "466"
+    assert row["Region"] == "–"  # 3 of the region's 19 municipalities loaded: no sum
     assert row["Hele landet"] == "1.000"
     assert row["Sammenligningsgruppe"] == "466"
     assert row["Placering 2022"] == "3 af 3"
 
 
 def test_kommuner_with_plan_shows_its_evaluation(app_env: Path) -> None:
-    at = _app("pages/kommuner.py", kommune="710", aar="2022")
+    at = _app("views/kommuner.py", kommune="710", aar="2022")
     plan_table = at.dataframe[0].value.set_index("Mål")
     assert plan_table.loc["Langtidsledige (gennemsnit i året)", "Værdi"] == 108.0
     assert plan_table.loc["Virksomhedsbesøg i året", "Status"] == "nået"
 
 
 def test_ledelsestilsyn_error_rate_with_interval(app_env: Path) -> None:
-    at = _app("pages/ledelsestilsyn.py", kommune="710")
+    at = _app("views/ledelsestilsyn.py", kommune="710")
     assert _metrics(at) == [
         ("Gennemgåede sager", "10"),
         ("Sager med fejl", "5"),
@@ -311,7 +321,7 @@ def test_ledelsestilsyn_error_rate_with_interval(app_env: Path) -> None:
 
 
 def test_data_page_lists_what_is_loaded(app_env: Path) -> None:
-    at = _app("pages/data.py")
+    at = _app("views/data.py")
     loaded = at.dataframe[0].value.set_index("Datasæt")
     # 4 areas x 24 months of totals + 3 benefit groups x 12 months for Favrskov.
     assert loaded.loc["y25i09", "Rækker"] == 4 * 24 + 3 * 12
@@ -337,10 +347,10 @@ def test_demo_data_is_labelled_on_every_page(
     st.cache_resource.clear()
     for page in (
         None,
-        "pages/maal.py",
-        "pages/kommuner.py",
-        "pages/ledelsestilsyn.py",
-        "pages/data.py",
+        "views/maal.py",
+        "views/kommuner.py",
+        "views/ledelsestilsyn.py",
+        "views/data.py",
     ):
         at = _app(page, kommune="710", aar="2022")
         assert any("Demodata – ikke rigtige tal" in w.value for w in at.warning), page
@@ -358,16 +368,23 @@ def demo_env(demo_store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sto
 
 @pytest.mark.parametrize(
     "page",
-    [None, "pages/maal.py", "pages/kommuner.py", "pages/ledelsestilsyn.py", "pages/data.py"],
+    [None, "views/maal.py", "views/kommuner.py", "views/ledelsestilsyn.py", "views/data.py"],
 )
-def test_every_page_runs_on_the_demo_store(demo_env: Store, page: str | None) -> None:
-    at = _app(page, kommune="710", aar="2022")
+@pytest.mark.parametrize("kommune", ["710", "101"])
+def test_every_page_runs_on_the_demo_store(demo_env: Store, page: str | None, kommune: str) -> None:
+    # 101 København: no plan and no person data (no sanction reviews) in the demo.
+    at = _app(page, kommune=kommune, aar="2022")
     assert any("Demodata – ikke rigtige tal" in w.value for w in at.warning)
-    assert not at.error or page == "pages/data.py"  # Data lists the demo datasets
+    assert not at.error or page == "views/data.py"  # Data lists the demo datasets
+    # No table shows a missing value as "None" (or NaN): blank cells only.
+    for table in at.dataframe:
+        df = table.value
+        assert not df.isna().any().any(), (page, df.columns[df.isna().any()].tolist())
+        assert "None" not in df.astype(str).to_numpy().ravel().tolist(), page
 
 
 def test_every_favrskov_target_drills_down_on_the_demo_store(demo_env: Store) -> None:
-    at = _app("pages/maal.py", kommune="710", aar="2022")
+    at = _app("views/maal.py", kommune="710", aar="2022")
     for t in loaders.load_plan(*_favrskov_ref()).targets:
         at.selectbox(key="maal:maal").select(t.id).run()
         assert not at.exception, (t.id, [e.value for e in at.exception])
@@ -378,3 +395,93 @@ def _favrskov_ref() -> tuple[str, int]:
     ref = loaders.find_plan("710", 2022)
     assert ref is not None
     return ref.path, ref.mtime
+
+
+def test_ledelsestilsyn_without_reviews_still_shows_national_references(app_env: Path) -> None:
+    # The fixture has sanction reviews for Favrskov only: København has no person data.
+    at = _app("views/ledelsestilsyn.py", kommune="101")
+    assert "ingen gennemgåede sanktionssager for København" in at.info[0].value
+    assert not at.metric  # no own figures
+    headers = [h.value for h in at.subheader]
+    assert "Ankestyrelsens landsresultater" in headers
+    assert any(h.startswith("Sagsbehandling: STAR") for h in headers)
+    ankestyrelsen, star = (t.value for t in at.dataframe)
+    # Skærpet rådighedssanktion, 2nd study: 52 of 61 = 85,2 % (DOMAIN.md).
+    row = ankestyrelsen.set_index("Undersøgelse").loc["Skærpet rådighedssanktion, 2. undersøgelse"]
+    assert (row["Antal sager"], row["Ændret/hjemvist"]) == ("61", "52")
+    assert row["Andel ændret/hjemvist"] == "85,2 %"
+    # STAR focus audit of ressourceforløb: 59 % had 6 follow-up talks in 12 months (n = 313).
+    star = star.set_index("Indikator")
+    follow_up = star.loc["Mindst 6 opfølgningssamtaler inden for 12 måneder"]
+    assert (follow_up["Landsplan"], follow_up["Antal sager"]) == ("59 %", "313")
+    assert star.loc["Rettidig revurdering af ledighedsydelse", "Landsplan"] == "65 %"
+    # A share the audit does not give, and a missing n, are blank, never "None".
+    for table in (ankestyrelsen, star):
+        cells = table.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "nan" not in cells
+    assert "" in star["Antal sager"].tolist()
+
+
+def test_downloads_without_chromium_offer_csv_and_excel(
+    app_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import components, export
+
+    missing = tmp_path / "no-such-chromium"
+    monkeypatch.setattr(export, "CHROMIUM", str(missing))
+    monkeypatch.setenv("BROWSER_PATH", str(missing))
+    assert export.browser_path() is None
+    for page, params in (
+        (None, {"kommune": "710", "aar": "2022"}),
+        ("views/maal.py", {"kommune": "710", "aar": "2022", "maal": "2"}),
+    ):
+        at = _app(page, **params)  # _app fails on any exception on the page
+        labels = [getattr(b, "label", None) for b in at.get("download_button")]
+        assert "PNG" not in labels and "SVG" not in labels, page
+        assert labels.count("CSV") == labels.count("Excel") > 0, page
+        notes = [c.value for c in at.caption if c.value.startswith("PNG/SVG kræver Chromium")]
+        assert notes and notes[0] == components.NO_CHROMIUM_NOTE, page
+
+
+BENCHMARK = {
+    # area: {period: (actual, expected, rank)}; hand-worked for Favrskov 2022QMAT04:
+    # (3410 - 3660) / 3660 * 100 = -6,83 %, 250 fewer than expected, rank 2 of 3.
+    "710": {"2022QMAT02": (3460.0, 3690.0, 2.0), "2022QMAT04": (3410.0, 3660.0, 2.0)},
+    "751": {"2022QMAT02": (31000.0, 30000.0, 3.0), "2022QMAT04": (31500.0, 30000.0, 3.0)},
+    "730": {"2022QMAT02": (9000.0, 9900.0, 1.0), "2022QMAT04": (8900.0, 9800.0, 1.0)},
+}
+
+
+def _add_benchmark(store: Store) -> None:
+    rows: list[dict[str, Any]] = []
+    for code, periods in BENCHMARK.items():
+        for i, measure in enumerate(
+            ("faktisk_fuldtidspersoner", "forventet_fuldtidspersoner", "placering")
+        ):
+            values: dict[str, float | None] = {p: v[i] for p, v in periods.items()}
+            rows += _rows("y30r21", measure, values, code, "Jobindsats (STAR)")
+    df = pl.DataFrame(rows).select(AggregateSchema.column_names())
+    store.import_aggregate(df, origin="test-benchmark")
+
+
+def test_kommuner_shows_star_benchmark(app_env: Path) -> None:
+    from metrics import api
+
+    ids = {m.id for m in api.list_metrics()}
+    if not {"benchmark_forskel_pct", "benchmark_placering"} <= ids:
+        pytest.skip("metrics has no STAR benchmark yet")
+    _add_benchmark(Store(app_env))
+    at = _app("views/kommuner.py", kommune="710", aar="2022")
+    assert "STAR's benchmark: faktisk mod forventet forsørgelse" in [h.value for h in at.subheader]
+    shown = dict(_metrics(at))
+    assert shown["Placering blandt kommunerne"] == "2 af 3"
+    assert shown["Faktisk mod forventet"] == "−6,8 %"
+    assert shown["Periode"] == "år til 4. kvt. 2022"
+    assert "6,8 % færre fuldtidspersoner" in _markdown(at)
+    # The chart's footnote and its four downloads.
+    assert any("tabel y30r21" in c.value and "Rullende år" in c.value for c in at.caption)
+    keys = [b.key for b in at.get("download_button") if "benchmark" in str(b.key)]
+    assert len(keys) in (2, 4)  # CSV/Excel, plus PNG/SVG where chromium is installed
+    # The overview of all KPIs does not list the benchmark as an ordinary KPI.
+    overview = at.dataframe[1].value
+    assert not overview["Nøgletal"].str.contains("benchmark").any()

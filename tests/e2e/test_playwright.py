@@ -179,3 +179,47 @@ def test_overblik_switch_target_and_download(server: str, tmp_path: Path) -> Non
             page.screenshot(path=str(ARTIFACTS / "e2e-after-download.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_deep_link_keeps_the_router_and_prints_cleanly(server: str, tmp_path: Path) -> None:
+    """A shared link straight to a subpage (a fresh browser, no visit to / first) runs
+    through the router: grouped Danish navigation, not the raw file names. Printing
+    Overblik keeps the plan's order, hides buttons and never splits a card."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            ctx = browser.new_context(viewport={"width": 1400, "height": 1400}, locale="da-DK")
+            page = ctx.new_page()
+            page.goto(f"{server}/ledelsestilsyn?kommune=101", timeout=60_000)
+            _settle(page)
+            nav = page.get_by_test_id("stSidebarNav")
+            expect(nav.get_by_text("Overblik")).to_be_visible()
+            expect(nav.get_by_text("Ledelsestilsyn")).to_be_visible()
+            assert not nav.get_by_text("ledelsestilsyn", exact=True).count()
+            expect(
+                page.get_by_text("ingen gennemgåede sanktionssager for København")
+            ).to_be_visible()
+            expect(
+                page.get_by_role("heading", name="Ankestyrelsens landsresultater")
+            ).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "e2e-ledelsestilsyn-101.png"))
+
+            page.goto(f"{server}/?kommune=710&aar=2022", timeout=60_000)
+            _settle(page)
+            page.emulate_media(media="print")
+            cards = page.locator("[class*='st-key-jm-card']")
+            n = cards.count()
+            assert n >= 2
+            boxes = [cards.nth(i).bounding_box() for i in range(n)]
+            tops = [b["y"] for b in boxes if b is not None]
+            assert tops == sorted(tops), "printed cards are not in the plan's order"
+            for testid in ("stDownloadButton", "stPopover", "stPageLink", "stSidebar"):
+                loc = page.get_by_test_id(testid)
+                assert all(not loc.nth(i).is_visible() for i in range(loc.count())), testid
+            pdf = page.pdf(path=str(ARTIFACTS / "e2e-overblik.pdf"))
+            assert pdf.startswith(b"%PDF")
+        finally:
+            browser.close()

@@ -9,6 +9,9 @@ from dashboard import charts, components, export, fmt, loaders, pickers, state
 
 PAGE = "kommuner"
 NO_PLAN = "ingen"
+BENCHMARK_DIFF = "benchmark_forskel_pct"
+BENCHMARK_RANK = "benchmark_placering"
+BENCHMARK = (BENCHMARK_DIFF, BENCHMARK_RANK)
 
 key = loaders.store_key()
 components.demo_banner(loaders.is_demo(key))
@@ -58,10 +61,8 @@ if chosen and chosen != NO_PLAN:
         pl.col("projection").alias("Fremskrivning"),
         pl.col("explanation").alias("Forklaring"),
     )
-    st.dataframe(
+    components.table(
         table,
-        hide_index=True,
-        width="stretch",
         column_config={
             c: st.column_config.NumberColumn(c, format="localized")
             for c in ("Værdi", "Målværdi", "Afstand til mål", "Fremskrivning")
@@ -75,7 +76,7 @@ else:
 
 # -- all KPIs ----------------------------------------------------------------------------
 st.subheader(f"Alle nøgletal, {year}")
-metrics = loaders.list_metrics()
+metrics = [m for m in loaders.list_metrics() if m.id not in BENCHMARK]  # own section below
 rows = []
 for m in metrics:
     comp = loaders.comparison(key, m.id, muni, f"{year}M01", f"{year}M12").filter(
@@ -112,7 +113,114 @@ if not rows:
     st.info(f"Ingen nøgletal for {year} i de indlæste data.")
     st.stop()
 overview = pl.DataFrame(rows)
-st.dataframe(overview.drop("id"), hide_index=True, width="stretch")
+shown_overview = overview.drop("id")
+if (shown_overview["Sammenligningsgruppe"] == fmt.MISSING_TEXT).all():
+    shown_overview = shown_overview.drop("Sammenligningsgruppe")
+    st.caption(
+        f"{name} indgår ikke i en sammenligningsgruppe (targets/comparison_groups.toml), så "
+        "tallene sammenlignes kun med regionen og hele landet."
+    )
+components.table(shown_overview)
+st.caption(
+    "Placeringen er blandt kommuner med tal (1 er bedst). For antal (ikke andele) afspejler "
+    "placeringen især kommunens størrelse."
+)
+
+
+# -- STAR's benchmark --------------------------------------------------------------------
+def benchmark_section() -> None:
+    """Actual against expected full-time persons on public support (rolling years) and
+    the latest rank among the 98 municipalities; only when metrics and data have it."""
+    ids = {m.id for m in loaders.list_metrics()}
+    if not set(BENCHMARK) <= ids:
+        return
+    diff = loaders.kpi_series(key, BENCHMARK_DIFF, (muni,)).filter(
+        pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False) <= year
+    )
+    if diff.is_empty() or diff["value"].drop_nulls().is_empty():
+        return
+    metric = loaders.get_metric(BENCHMARK_DIFF)
+    ranks = loaders.kpi_series(key, BENCHMARK_RANK)
+    hidden = pl.col("suppressed").fill_null(False)
+    data = (
+        diff.select(
+            "period",
+            "area_code",
+            "area_name",
+            # STAR publishes actual and expected; the metric carries them as
+            # numerator (actual - expected) and denominator (expected).
+            pl.when(hidden)
+            .then(None)
+            .otherwise(pl.col("numerator") + pl.col("denominator"))
+            .alias("faktisk"),
+            pl.when(hidden).then(None).otherwise(pl.col("denominator")).alias("forventet"),
+            pl.col("value").alias("forskel"),
+        )
+        .join(
+            ranks.filter(pl.col("area_code") == muni).select(
+                "period", pl.col("value").cast(pl.Int64).alias("placering")
+            ),
+            on="period",
+            how="left",
+        )
+        .sort("period")
+    )
+    latest = data.filter(pl.col("forskel").is_not_null()).row(-1, named=True)
+    n_ranked = ranks.filter(
+        (pl.col("period") == latest["period"]) & pl.col("value").is_not_null()
+    ).height
+    when = fmt.period_label(latest["period"])
+    st.subheader("STAR's benchmark: faktisk mod forventet forsørgelse")
+    b1, b2, b3 = st.columns(3)
+    b1.metric(
+        "Placering blandt kommunerne",
+        f"{latest['placering']} af {n_ranked}" if latest["placering"] is not None else "–",
+        help="1 er bedst: flest færre på offentlig forsørgelse end forventet.",
+    )
+    b2.metric(
+        "Faktisk mod forventet",
+        fmt.danish(format(latest["forskel"], "+.1f")).replace("-", "−") + " %",
+    )
+    b3.metric("Periode", when)
+    direction = "færre" if latest["forskel"] < 0 else "flere"
+    rank_text = (
+        f" {name} ligger nr. {latest['placering']} af {n_ranked} kommuner (1 er bedst)."
+        if latest["placering"] is not None
+        else ""
+    )
+    st.markdown(
+        f"{name} havde {fmt.number(abs(latest['forskel']), ',.1f')} % {direction} "
+        f"fuldtidspersoner på offentlig forsørgelse end forventet ud fra kommunens "
+        f"rammevilkår ({when}).{rank_text}"
+    )
+    fig_b = charts.benchmark(
+        data, title=f"Faktisk og forventet forsørgelse, {name} (rullende år til og med kvartalet)"
+    )
+    components.chart(
+        fig_b,
+        data=data.rename(
+            {
+                "faktisk": "Faktisk (fuldtidspersoner)",
+                "forventet": "Forventet (fuldtidspersoner)",
+                "forskel": "Forskel (pct. af forventet)",
+                "placering": "Placering (1 er bedst)",
+            }
+        ),
+        footnote=loaders.footnote(
+            key,
+            metric.sources,
+            data,
+            notes=(
+                "Rullende år: fire kvartaler til og med kvartalet. STAR afrunder antallene "
+                "til nærmeste 10.",
+            ),
+        ),
+        name=f"{export.file_stem(name, str(year), 'benchmark')}",
+        key=f"{PAGE}:benchmark",
+    )
+
+
+benchmark_section()
 
 # -- one KPI in detail -------------------------------------------------------------------
 by_id = {m.id: m for m in metrics}

@@ -61,10 +61,8 @@ loaded = status.with_columns(
     "Alder (dage)",
 )
 st.subheader("Indlæste datasæt")
-st.dataframe(
+components.table(
     loaded,
-    hide_index=True,
-    width="stretch",
     column_config={
         "Rækker": st.column_config.NumberColumn(format="localized"),
         "Områder": st.column_config.NumberColumn(format="localized"),
@@ -81,7 +79,7 @@ else:
     shown = cat.filter(pl.col("table_id").is_in(status["dataset_id"].to_list()))
     if shown.is_empty():
         shown = cat
-    st.dataframe(
+    components.table(
         shown.rename(
             {
                 "table_id": "Tabel",
@@ -93,8 +91,6 @@ else:
             },
             strict=False,
         ),
-        hide_index=True,
-        width="stretch",
     )
 
 st.subheader("Importlog")
@@ -102,7 +98,7 @@ log = loaders.import_log(key)
 if log.is_empty():
     st.caption("Ingen importer registreret.")
 else:
-    st.dataframe(
+    components.table(
         log.sort("imported_at", descending=True).rename(
             {
                 "imported_at": "Tidspunkt",
@@ -116,6 +112,4 @@ else:
                 "rows_replaced": "Erstattet",
             }
         ),
-        hide_index=True,
-        width="stretch",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -22,7 +23,7 @@ if ref is None:
         "Der er ingen beskæftigelsesplan for den valgte kommune og det valgte år. "
         "Læg en planfil i mappen targets/ – eller se kommunens nøgletal under **Kommuner**."
     )
-    st.page_link("pages/kommuner.py", label="Gå til Kommuner", icon=":material/map:")
+    st.page_link("views/kommuner.py", label="Gå til Kommuner", icon=":material/map:")
     st.stop()
 
 plan = loaders.load_plan(ref.path, ref.mtime)
@@ -45,13 +46,18 @@ parts = [
 ]
 st.markdown(" &nbsp;·&nbsp; ".join(parts), unsafe_allow_html=True)
 
-cols = st.columns(2, gap="medium")
-for i, row in enumerate(evaluation.iter_rows(named=True)):
+# Cards row by row (two per row), so that a printout, where the columns stack, keeps the
+# plan's order: column by column it would print all left cards before the right ones.
+rows = list(evaluation.iter_rows(named=True))
+cells: list[tuple[Any, dict[str, Any]]] = []
+for start in range(0, len(rows), 2):
+    cells.extend(zip(st.columns(2, gap="medium"), rows[start : start + 2], strict=False))
+for col, row in cells:
     target = targets.get(row["id"])
     metric = loaders.get_metric(row["metric_id"])
     unit = row.get("unit") or metric.unit
     spec = metric.fmt
-    with cols[i % 2].container(border=True):
+    with col.container(border=True, key=f"jm-card-{export.file_stem(row['id'])}"):
         st.markdown(f"#### {row['label']}")
         st.markdown(components.status_badge(row["status"]), unsafe_allow_html=True)
         m1, m2 = st.columns(2)
@@ -94,7 +100,7 @@ for i, row in enumerate(evaluation.iter_rows(named=True)):
         else:
             st.caption("Ingen månedstal for målet i de indlæste data.")
         st.page_link(
-            "pages/maal.py",
+            "views/maal.py",
             label="Se målet i detaljer",
             icon=":material/arrow_forward:",
             query_params={

@@ -1,0 +1,158 @@
+"""Ledelsestilsyn: legal quality of sanction cases from the municipality's own reviews.
+
+This is the case-review screen: small counts are shown (that is what the reviews are
+about), but never a case or person id.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components, export, fmt, loaders, pickers, state
+
+PAGE = "ledelsestilsyn"
+SOURCES = ("sanction_reviews",)
+
+BREAKDOWNS = {
+    "match_group": "Matchgruppe",
+    "sanction_type": "Sanktionstype",
+    "checklist_point": "Punkt på tjeklisten",
+}
+
+# Which of Ankestyrelsen's findings each group is set against (DOMAIN.md, seeds 000-002).
+REFERENCE_FOR_GROUP = {
+    "sanction_type": {
+        "Udeblivelse fra tilbud (LAS § 36)": "Sanktioner for udeblivelse (LAS §§ 36-37), 3.",
+        "Udeblivelse fra samtale (LAS § 37)": "Sanktioner for udeblivelse (LAS §§ 36-37), 3.",
+        "Skærpet rådighedssanktion": "Skærpet rådighedssanktion, 2. undersøgelse",
+    },
+    "match_group": {
+        "Aktivitetsparat": "Skærpet rådighedssanktion, 2. undersøgelse: aktivitetsparate",
+    },
+}
+
+key = loaders.store_key()
+components.demo_banner(loaders.is_demo(key))
+muni = pickers.pick_municipality(PAGE)
+name = pickers.municipality_name(muni)
+
+st.title("Ledelsestilsyn: sanktionssagernes kvalitet")
+st.caption(
+    "Gennemgåede sanktionssager vurderet efter Ankestyrelsens tjekliste. En sag tæller som "
+    "fejl, når den ville være ændret eller hjemvist. Siden viser små tal, fordi den handler "
+    "om den enkelte stikprøve; sags- og personnumre vises aldrig."
+)
+
+
+def _pct(value: float | None) -> str:
+    """A national share as Danish text; blank when the source gives none."""
+    return (
+        ""
+        if value is None
+        else fmt.with_unit(value, "pct", ",.0f" if value == round(value) else ",.1f")
+    )
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else fmt.number(value)
+
+
+def own_review(overall: pl.DataFrame, reference: pl.DataFrame) -> None:
+    """The municipality's own sample: totals, the breakdown chart and its table."""
+    tot = overall.row(0, named=True)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Gennemgåede sager", fmt.number(tot["n"]))
+    c2.metric("Sager med fejl", fmt.number(tot["errors"]))
+    c3.metric("Fejlandel", fmt.with_unit(tot["rate"], "pct", ".0f"))
+    c4.metric(
+        "95 %-interval",
+        f"{fmt.number(tot['ci_low'], '.0f')}–{fmt.with_unit(tot['ci_high'], 'pct', '.0f')}",
+    )
+    st.markdown(
+        f"Ankestyrelsens praksisundersøgelser fandt fejl i knap en tredjedel af sagerne om "
+        f"udeblivelse og i 52 af 61 sager om skærpet rådighedssanktion. {name}s egen "
+        f"gennemgang giver {fmt.with_unit(tot['rate'], 'pct', '.0f')} "
+        f"({fmt.number(tot['errors'])} af {fmt.number(tot['n'])} sager)."
+    )
+
+    by = state.choose(
+        state.TILSYN,
+        "Opdel efter",
+        list(BREAKDOWNS),
+        page=PAGE,
+        format_func=lambda b: BREAKDOWNS[b],
+    )
+    assert by is not None
+    quality = loaders.sanction_quality(key, muni, by)
+    ref_rows = []
+    for group, study_prefix in REFERENCE_FOR_GROUP.get(by, {}).items():
+        hit = reference.filter(pl.col("study").str.starts_with(study_prefix))
+        if hit.height and group in quality["group"].to_list():
+            ref_rows.append({"group": group, "share": hit["share"][0]})
+    ref_frame = pl.DataFrame(ref_rows, schema={"group": pl.String, "share": pl.Float64})
+    fig = charts.rate_with_interval(
+        quality,
+        title=f"Fejlandel efter {BREAKDOWNS[by].lower()}, {name}",
+        reference=ref_frame,
+    )
+    foot = loaders.footnote(
+        key,
+        SOURCES,
+        None,
+        notes=("Interval: Wilson 95 %. Reference: Ankestyrelsens praksisundersøgelser.",),
+    )
+    components.chart(
+        fig,
+        data=quality,
+        footnote=foot,
+        name=export.file_stem(name, "sanktionskvalitet", by),
+        key=f"{PAGE}:{by}",
+    )
+    components.value_table(quality, key=f"{PAGE}:{by}:tbl")
+
+
+overall = loaders.sanction_quality(key, muni, None)
+reference = loaders.national_sanction_reference()
+if overall.is_empty() or int(overall["n"].sum()) == 0:
+    st.info(
+        f"Der er ingen gennemgåede sanktionssager for {name} i de indlæste data. Kommunens "
+        "egen stikprøve kommer fra jobcentrets sagssystem (`jobmaal import`). "
+        "Landstallene nedenfor gælder alle kommuner."
+    )
+else:
+    own_review(overall, reference)
+
+st.subheader("Ankestyrelsens landsresultater")
+components.table(
+    export.prepare(
+        reference,
+        {
+            "study": "Undersøgelse",
+            "n": "Antal sager",
+            "errors": "Ændret/hjemvist",
+            "share": "Andel ændret/hjemvist",
+            "note": "Note",
+        },
+    ).with_columns(
+        pl.col("Antal sager", "Ændret/hjemvist").map_elements(_count, return_dtype=pl.String),
+        pl.col("Andel ændret/hjemvist").map_elements(_pct, return_dtype=pl.String),
+    ),
+)
+
+st.subheader("Sagsbehandling: STAR's fokusaudits")
+st.caption(
+    "Landstal fra STAR's fokusaudits af ressourceforløb og af fleksjob og ledighedsydelse. "
+    "De indlæste udtræk indeholder endnu ikke kommunens egne tal for disse indikatorer."
+)
+casework = loaders.national_casework_reference()
+components.table(
+    casework.select(
+        pl.col("area").alias("Område"),
+        pl.col("indicator").alias("Indikator"),
+        pl.col("share").map_elements(_pct, return_dtype=pl.String).alias("Landsplan"),
+        pl.col("n").map_elements(_count, return_dtype=pl.String).alias("Antal sager"),
+        pl.col("source").alias("Kilde"),
+        pl.col("note").alias("Note"),
+    ),
+)
