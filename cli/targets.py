@@ -102,8 +102,13 @@ def kpi(
     api.get_metric(metric)
     if municipality is not None:
         areas.area(municipality)
+    inputs = Store.from_settings().inputs()
+    try:
+        api.require_inputs(inputs, metric)
+    except api.MissingInput as exc:
+        raise LookupError(f"{exc}; run `jobmaal demo` or `jobmaal import` to load it") from None
     series = api.kpi_series(
-        Store.from_settings().inputs(),
+        inputs,
         metric,
         area_codes=[municipality] if municipality else None,
         breakdown=breakdown,

@@ -19,7 +19,8 @@ import polars as pl
 
 from data_connectors import areas
 from data_connectors.canonical import COUNTRY_CODE
-from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, period_label, stated_vs_computed
+from metrics.danish import period_label
+from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, stated_vs_computed
 from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
 from metrics.references import national_casework_reference, national_sanction_reference
 from metrics.registry import MetricDef, get_metric, list_metrics
@@ -42,9 +43,11 @@ GROUP_CODE = "GRP"
 GROUP_LEVEL = "gruppe"
 
 RANKING_COLUMNS = ("area_code", "area_name", "value", "rank", "n_areas")
+COMPARISON_COLUMNS = (*SERIES_COLUMNS, "note")
 
 __all__ = [
     "CHECKLIST",
+    "COMPARISON_COLUMNS",
     "EVALUATION_COLUMNS",
     "GROUP_CODE",
     "RANKING_COLUMNS",
@@ -66,10 +69,24 @@ __all__ = [
     "parse_plan",
     "period_label",
     "ranking",
+    "require_inputs",
     "sanction_quality",
     "stated_vs_computed",
     "wilson_interval",
 ]
+
+
+def require_inputs(inputs: Inputs, metric_id: str) -> None:
+    """Raise ``MissingInput`` (a LookupError) naming the datasets when none is loaded.
+
+    A metric can be computed from any one of its ``sources`` (the refugee metrics from the
+    Fasit extract or from person data).
+    """
+    metric = get_metric(metric_id)
+    if not any(s in inputs for s in metric.sources):
+        raise MissingInput(
+            f"no data loaded for {metric_id}: it needs {' or '.join(metric.sources)}"
+        )
 
 
 def _raw(
@@ -105,9 +122,9 @@ def kpi_series(
     Columns: metric_id, period, period_start, area_code, area_name, area_level, group
     ("I alt" without breakdown), value, numerator, denominator, suppressed; sorted by
     area_code, group, period_start. Shares are in percent (value = 100 * num / den).
-    ``start``/``end`` are period codes (inclusive). ``countries`` overrides the country
-    list of the Eastern European share. Empty (with these columns) when the metric's
-    inputs are not loaded.
+    ``start``/``end`` are period codes (inclusive; ValueError when start is after end).
+    ``countries`` overrides the country list of the Eastern European share. Empty (with
+    these columns) when the metric's inputs are not loaded (``require_inputs`` says so).
     """
     metric = get_metric(metric_id)
     raw = _raw(inputs, metric, breakdown, countries)
@@ -115,13 +132,47 @@ def kpi_series(
     return finalize(raw, metric)
 
 
+def _summed(
+    raw: pl.DataFrame,
+    code: str,
+    name: str,
+    level: str,
+    members: list[str],
+    metric: MetricDef,
+) -> pl.DataFrame:
+    """An area summed from its members, with a Danish note where the sum is not given."""
+    agg = aggregate_areas(raw, members, code=code, name=name, level=level, metric=metric)
+    n = len(set(members))
+    note = (
+        pl.when(pl.col("members_missing") > 0)
+        .then(
+            pl.format(
+                "Ikke opgjort: {} af {} kommuner mangler tal for perioden",
+                pl.col("members_missing"),
+                pl.lit(n),
+            )
+        )
+        .when(pl.col("in_suppressed"))
+        .then(pl.lit("Diskretioneret: mindst én kommunes tal er diskretioneret"))
+        .otherwise(None)
+    )
+    return agg.with_columns(note.alias("note")).drop("members_missing")
+
+
 def _area_rows(raw: pl.DataFrame, code: str, members: list[str], metric: MetricDef) -> pl.DataFrame:
-    """Rows of an area: as published when the data has them, else summed from members."""
-    own = raw.filter(pl.col("area_code") == code)
-    if not own.is_empty():
-        return own
+    """Rows of an area: as published where the data has them, else summed from members.
+
+    Published rows win per period and group; the other periods are summed from the
+    members (only when every member has a figure: see ``aggregate_areas``).
+    """
+    own = raw.filter(pl.col("area_code") == code).with_columns(
+        pl.lit(None, pl.String).alias("note")
+    )
     a = areas.area(code)
-    return aggregate_areas(raw, members, code=code, name=a.name, level=a.level, metric=metric)
+    summed = _summed(raw, code, a.name, a.level, members, metric).join(
+        own.select("period", "group"), on=["period", "group"], how="anti"
+    )
+    return pl.concat([own, summed], how="diagonal_relaxed")
 
 
 def comparison(
@@ -137,10 +188,14 @@ def comparison(
 ) -> pl.DataFrame:
     """The municipality against its region, the country and (optionally) a group.
 
-    Same columns as ``kpi_series``. Region and country come from the published rows when
-    the data holds them, otherwise they are summed from the municipalities; the group
-    (area_code "GRP", area_level "gruppe") is always summed from its members, only for
-    periods inside its validity. Shares are always ratios of sums.
+    Columns: ``COMPARISON_COLUMNS`` (``SERIES_COLUMNS`` plus ``note``). Region and country
+    come from the published rows where the data holds them, otherwise they are summed
+    from the municipalities; the group (area_code "GRP", area_level "gruppe") is always
+    summed from its members, only for periods inside its validity. A sum is only given
+    when every member has a figure for the period (otherwise value null, ``suppressed``
+    False and ``note`` "Ikke opgjort: N af M kommuner mangler tal for perioden") and no
+    member's figure is suppressed (otherwise suppressed, ``note`` "Diskretioneret: ...").
+    ``note`` is null on every other row. Shares are always ratios of sums.
     """
     metric = get_metric(metric_id)
     mun = areas.area(municipality)
@@ -152,23 +207,22 @@ def comparison(
     everyone = ref.get_column("code").to_list()
     raw = filter_periods(_raw(inputs, metric, breakdown, countries), start, end)
     parts = [
-        raw.filter(pl.col("area_code") == municipality),
+        raw.filter(pl.col("area_code") == municipality).with_columns(
+            pl.lit(None, pl.String).alias("note")
+        ),
         _area_rows(raw, region.code, in_region, metric),
         _area_rows(raw, COUNTRY_CODE, everyone, metric),
     ]
     if group is not None:
-        g = aggregate_areas(
-            raw, group.members, code=GROUP_CODE, name=group.name, level=GROUP_LEVEL, metric=metric
-        )
+        g = _summed(raw, GROUP_CODE, group.name, GROUP_LEVEL, group.members, metric)
         valid_to = group.valid_to or date.max
         g = g.filter(
             (pl.col("period_end") >= group.valid_from) & (pl.col("period_start") <= valid_to)
         )
         parts.append(g)
-    raw_all = pl.concat(
-        [p.select([pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()]) for p in parts]
-    )
-    return finalize(raw_all, metric)
+    schema = {**RAW_SCHEMA, "note": pl.String()}
+    raw_all = pl.concat([p.select([pl.col(c).cast(t) for c, t in schema.items()]) for p in parts])
+    return finalize(raw_all, metric, extra=("note",))
 
 
 def ranking(

@@ -2,11 +2,15 @@
 
 Status rule
 -----------
-* ``ingen data``: no figure for the metric up to ``as_of``.
-* The year is complete when ``as_of`` is at or after 31 December of the plan year and
-  the data holds the year's last period (December, or the reference month for
-  reference-month metrics; Q4 for quarterly ones). Only then is a target ``nået`` (the
-  year's value meets the target) or ``ikke nået``.
+* ``ingen data``: no figure for the metric up to ``as_of``, or the year's value is built
+  on a period the publisher suppressed (a mean or sum over it, or a year-end /
+  reference-month value that is itself suppressed once the year is over): that value
+  cannot be formed, so it is neither shown, projected nor judged.
+* The year is complete when ``as_of`` is at or after 31 December of the plan year, the
+  data holds the year's last period (December, or the reference month for
+  reference-month metrics; Q4 for quarterly ones) and no period the year's value is
+  built from is suppressed by the publisher. Only then is a target ``nået`` (the year's
+  value meets the target) or ``ikke nået``.
 * Before that, the target is ``på rette vej`` when the projection to year-end meets the
   target, else ``i risiko``. A year not complete is never reported as met or missed.
 
@@ -16,8 +20,10 @@ Status rule
 Projection to year-end (``projection_method`` names the one used)
 -----------------------------------------------------------------
 * yearly average (``mean``): the months seen this year plus the remaining months, each
-  projected as the level of the last 3 months seen plus the linear trend (least squares
-  slope) of the last 6 months seen, never below zero; divided by 12.
+  projected by ``project_months``: the level of the last 3 months seen plus a damped
+  trend (least-squares slope of the last 6 months, each further month's step times
+  ``DAMPING`` = 0.8), clamped to the range of the last 12 months seen; the latest value
+  without trend when fewer than 3 months are seen; divided by 12.
 * count in the year (``sum``): the count so far scaled to the full year (run rate); for
   a share the share so far.
 * year-end value (``last``): the latest value plus the linear trend of the last 6
@@ -37,6 +43,7 @@ import polars as pl
 
 from data_connectors.canonical import TOTAL
 from data_connectors.periods import parse_period
+from metrics.danish import number, period_label
 from metrics.kpis import MissingInput, compute_raw
 from metrics.registry import MetricDef, get_metric
 from metrics.series import MIN_PERSONS, only_native_grain
@@ -74,9 +81,13 @@ EVALUATION_SCHEMA: dict[str, pl.DataType] = {
 }
 EVALUATION_COLUMNS = tuple(EVALUATION_SCHEMA)
 
+# Each further projected month's trend step is this fraction of the step before.
+DAMPING = 0.8
+
 METHODS = {
     "mean": "årets kendte måneder + resterende måneder fremskrevet med niveauet for de "
-    "seneste 3 måneder og trenden for de seneste 6 måneder; gennemsnit over 12 måneder",
+    "seneste 3 måneder og en dæmpet trend for de seneste 6 måneder, holdt inden for de "
+    "seneste 12 måneders laveste og højeste tal; gennemsnit over 12 måneder",
     "sum": "antal indtil nu fremskrevet til hele året (samme tempo resten af året)",
     "sum_rate": "andelen indtil nu i året",
     "last": "seneste værdi + trenden for de seneste 6 måneder frem til december",
@@ -86,87 +97,25 @@ METHODS = {
 }
 
 
-MONTHS_DA = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+def _decimals(spec: str) -> int:
+    """Digits after the decimal point of a format spec (",.1f" -> 1, ".0f" -> 0)."""
+    m = re.search(r"\.(\d+)f", spec)
+    return int(m.group(1)) if m else 1
 
 
-def _month_da(d: date) -> str:
-    return MONTHS_DA[d.month - 1]
-
-
-def _month_span_da(a: date, b: date) -> str:
-    """Months from a's month to b's month: "juni 2022", "januar-juni 2022"."""
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{_month_da(a)} {a.year}"
-    if a.year == b.year:
-        return f"{_month_da(a)}-{_month_da(b)} {a.year}"
-    return f"{_month_da(a)} {a.year}-{_month_da(b)} {b.year}"
-
-
-def _quarter_span_da(a: date, b: date) -> str:
-    qa, qb = (a.month - 1) // 3 + 1, (b.month - 1) // 3 + 1
-    if (a.year, qa) == (b.year, qb):
-        return f"{qa}. kvartal {a.year}"
-    if a.year == b.year:
-        return f"{qa}.-{qb}. kvartal {a.year}"
-    return f"{qa}. kvartal {a.year}-{qb}. kvartal {b.year}"
-
-
-def period_label(first: str, last: str | None = None) -> str:
-    """Danish text for a period code or a run of codes, as a committee member reads it.
-
-    ``2022M06`` -> "juni 2022"; ``2022M01``-``2022M12`` -> "januar-december 2022";
-    ``2022Q02`` -> "2. kvartal 2022"; ``2022Q01``-``2022Q04`` -> "1.-4. kvartal 2022";
-    ``2022Y01`` -> "2022"; ``2022MYTD05`` -> "januar-maj 2022"; a rolling year
-    ``2022QMAT02`` -> "juli 2021-juni 2022", a run of them "4 kvartaler til og med
-    2.-4. kvartal 2022". Empty string for an empty code.
-    """
-    if not first:
-        return ""
-    a = parse_period(first)
-    b = parse_period(last) if last else a
-    if a.type != b.type:
-        return f"{period_label(a.code)}-{period_label(b.code)}"
-    if a.type in ("M", "MYTD"):
-        return _month_span_da(a.start, b.end)
-    if a.type == "Q":
-        return _quarter_span_da(a.start, b.end)
-    if a.type == "Y":
-        return str(a.start.year) if a == b else f"{a.start.year}-{b.start.year}"
-    # QMAT: four quarters ending with the code's quarter.
-    if a == b:
-        return _month_span_da(a.start, a.end)
-    return f"4 kvartaler til og med {_quarter_span_da(a.end, b.end)}"
-
-
-def fmt_da(x: float | None, spec: str = ",.1f") -> str:
-    """Danish number formatting: thousands '.', decimal ','."""
-    if x is None:
-        return "-"
-    s = format(x, spec)
-    return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+def _fmt(x: float | None, spec: str = ",.1f") -> str:
+    """``x`` in Danish (``metrics.danish.number``) with the decimals of ``spec``."""
+    return number(x, _decimals(spec))
 
 
 def _unit_text(unit: str, x: float | None, spec: str) -> str:
     if unit == "pct":
-        return f"{fmt_da(x, spec)} %"
+        return f"{_fmt(x, spec)} %"
     if unit == "antal":
-        return fmt_da(x, spec)
+        return _fmt(x, spec)
     if unit == "placering":
-        return f"nr. {fmt_da(x, spec)}"
-    return f"{fmt_da(x, spec)} {unit}"
+        return f"nr. {_fmt(x, spec)}"
+    return f"{_fmt(x, spec)} {unit}"
 
 
 def _value(num: float | None, den: float | None, metric: MetricDef) -> float | None:
@@ -183,6 +132,36 @@ def _suppressed(num: float | None, den: float | None, metric: MetricDef) -> bool
     if num is not None and 0 < num < MIN_PERSONS:
         return True
     return bool(metric.is_rate and den is not None and den < MIN_PERSONS)
+
+
+def _labels(rows: pl.DataFrame) -> str:
+    """The Danish labels of the periods in ``rows`` ("juni 2022, juli 2022")."""
+    return ", ".join(period_label(p) for p in rows.get_column("period").to_list())
+
+
+def project_months(history: list[float], remaining: int) -> list[float]:
+    """The next ``remaining`` periods of a series, projected conservatively.
+
+    With 3 or more periods seen: the level of the last 3 (their mean, centred one period
+    before the last) plus a damped trend, the least-squares slope ``b`` of the last 6:
+    the k-th period after the last seen is ``level + b * (1 + d + d**2 + ... + d**k)``
+    with ``d = DAMPING``, clamped to the lowest and highest of the last 12 periods seen
+    (and never below zero). With fewer than 3 periods seen: the latest value, no trend.
+    """
+    if remaining <= 0 or not history:
+        return []
+    if len(history) < 3:
+        return [max(0.0, history[-1])] * remaining
+    level = sum(history[-3:]) / 3
+    slope = _slope(history[-6:])
+    window = history[-12:]
+    lo, hi = max(0.0, min(window)), max(0.0, max(window))
+    out: list[float] = []
+    steps = 1.0  # from the level's centre to the last period seen
+    for k in range(1, remaining + 1):
+        steps += DAMPING**k
+        out.append(min(hi, max(lo, level + slope * steps)))
+    return out
 
 
 def _slope(ys: list[float]) -> float:
@@ -240,7 +219,10 @@ def stated_vs_computed(
             raw = compute_raw(inputs, target.metric_id, countries=target.countries)
             raw = raw.filter((pl.col("area_code") == municipality) & (pl.col("group") == TOTAL))
             for r in raw.iter_rows(named=True):
-                data_vals[r["period"]] = _value(r["numerator"], r["denominator"], metric)
+                # A figure built on a suppressed cell is unknown, never a partial number.
+                data_vals[r["period"]] = (
+                    None if r["in_suppressed"] else _value(r["numerator"], r["denominator"], metric)
+                )
         except MissingInput:
             pass
     rows = []
@@ -315,9 +297,9 @@ def _extract_notes(inputs: Inputs, target: Target, municipality: str, year: int)
         computed = 100.0 * r[f"personer_{which}"] / sum(parts)
         if abs(computed - r[f"andel_{which}"]) > 0.5 + 1e-9:
             notes.append(
-                f"Udtrækket angiver {fmt_da(r[f'andel_{which}'], '.1f')} % for "
+                f"Udtrækket angiver {_fmt(r[f'andel_{which}'], '.1f')} % for "
                 f"{period_label(r['period'])} "
-                f"({r['hours_band']}), men antallene giver {fmt_da(computed, '.1f')} %; "
+                f"({r['hours_band']}), men antallene giver {_fmt(computed, '.1f')} %; "
                 "målingen bruger antallene."
             )
     return notes
@@ -354,13 +336,23 @@ def _explain(
     suppressed: bool,
     method: str = "",
     latest: str = "",
+    source: str = "",
 ) -> str:
-    if status == "ingen data":
-        return f"Der er ingen data for {_lower_first(t.label)} i {year}."
     spec = metric.fmt
     word = {"max": "højst", "min": "mindst", "increase": "over", "decrease": "under"}[t.kind]
     level = f"{word} {_unit_text(t.unit, target, spec)}"
     goal = f"et mål på {level}"
+    if source and target is not None:
+        # Built on a period the publisher suppressed: no value to show or judge.
+        head = (
+            f"{_subject(t.label, covered)} kan ikke opgøres for {covered}, fordi udgiveren "
+            f"har diskretioneret tallet for {source}"
+        )
+        if status == "ingen data":
+            return f"{head}; med {goal} kan målet ikke vurderes."
+        return f"{head}; med {goal} er målet {status} ud fra de seneste kendte tal."
+    if status == "ingen data":
+        return f"Der er ingen data for {_lower_first(t.label)} i {year}."
     if suppressed:
         return (
             f"{_subject(t.label, covered)} er diskretioneret for {covered} (færre end 5 "
@@ -410,11 +402,21 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         )
         if as_of is not None:
             raw = raw.filter(pl.col("period_end") <= parse_period(as_of).end)
-        raw = raw.sort("period_start")
+        # A period whose figure the publisher suppressed (or that is built on a suppressed
+        # cell) is unknown: no partial number from it enters a value, baseline or trend.
+        unknown = pl.col("in_suppressed").fill_null(False) | pl.col("numerator").is_null()
+        raw = (
+            raw.with_columns(unknown.alias("_unknown"))
+            .with_columns(
+                pl.when(pl.col("_unknown")).then(None).otherwise(pl.col(c)).alias(c)
+                for c in ("numerator", "denominator")
+            )
+            .sort("period_start")
+        )
     cut = parse_period(as_of).end if as_of else None
-    seen = raw.filter(pl.col("numerator").is_not_null()) if raw is not None else None
-    if cut is None and seen is not None and not seen.is_empty():
-        cut = seen.get_column("period_end").max()  # type: ignore[assignment]
+    seen = raw.filter(~pl.col("_unknown")) if raw is not None else None
+    if cut is None and raw is not None and not raw.is_empty():
+        cut = raw.get_column("period_end").max()  # type: ignore[assignment]
 
     # Baseline from the data.
     baseline = None
@@ -425,11 +427,19 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         if metric.year_agg == "ref_month" and metric.ref_month:
             ref = brows.filter(pl.col("period_start").dt.month() == metric.ref_month)
             brows = ref if not ref.is_empty() else brows
-        bn, bd = _agg(brows, metric)
-        baseline = _value(bn, bd, metric)
-        if baseline is not None and _suppressed(bn, bd, metric):
-            baseline = None
-            notes.append("Basislinjen er diskretioneret (færre end 5 personer).")
+        if metric.year_agg in ("last", "ref_month"):
+            brows = brows.tail(1)
+        if brows.get_column("_unknown").any():
+            notes.append(
+                "Basislinjen kan ikke beregnes, fordi udgiveren har diskretioneret tallet for "
+                f"{_labels(brows.filter(pl.col('_unknown')))}."
+            )
+        else:
+            bn, bd = _agg(brows, metric)
+            baseline = _value(bn, bd, metric)
+            if baseline is not None and _suppressed(bn, bd, metric):
+                baseline = None
+                notes.append("Basislinjen er diskretioneret (færre end 5 personer).")
     baseline_used: float | None = baseline if baseline is not None else t.baseline
     if t.baseline is not None and baseline is not None:
         tol = t.reduction_tolerance or (1.0 if metric.unit != "pct" else 0.1)
@@ -446,11 +456,11 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         svc = stated_vs_computed(t, inputs, municipality=plan.municipality_code)
         for s in svc.filter(pl.col("agrees") == False).iter_rows(named=True):  # noqa: E712
             notes.append(
-                f"Planen angiver {fmt_da(s['stated'], '.1f')} % for "
+                f"Planen angiver {_fmt(s['stated'], '.1f')} % for "
                 f"{period_label(s['period'])}, men "
-                f"antallene ({fmt_da(s['numerator'], ',.0f')} af "
-                f"{fmt_da(s['denominator'], ',.0f')}) giver "
-                f"{fmt_da(s['computed_from_counts'], '.1f')} %; målingen bruger antallene."
+                f"antallene ({_fmt(s['numerator'], ',.0f')} af "
+                f"{_fmt(s['denominator'], ',.0f')}) giver "
+                f"{_fmt(s['computed_from_counts'], '.1f')} %; målingen bruger antallene."
             )
     notes.extend(_extract_notes(inputs, t, plan.municipality_code, year))
 
@@ -460,7 +470,7 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         r = t.stated_reduction
         implied_base = t.target / (1 - r / 100) if t.reduction_unit == "pct" else t.target + r
         notes.append(
-            f"Planens mål og reduktion ({fmt_da(r, '.1f')} "
+            f"Planens mål og reduktion ({_fmt(r, '.1f')} "
             f"{'%' if t.reduction_unit == 'pct' else 'procentpoint'}) svarer til en "
             f"basislinje på {_unit_text(t.unit, implied_base, '.1f')}."
         )
@@ -477,14 +487,14 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
                 if not reduction_consistent:
                     notes.append(
                         f"Data giver en basislinje på {_unit_text(t.unit, baseline, '.1f')}, "
-                        f"så målet svarer til et fald på {fmt_da(implied, '.1f')} {unit_word}, "
-                        f"ikke {fmt_da(r, '.1f')} {unit_word}."
+                        f"så målet svarer til et fald på {_fmt(implied, '.1f')} {unit_word}, "
+                        f"ikke {_fmt(r, '.1f')} {unit_word}."
                     )
 
-    # Value so far this year.
+    # Value so far this year: every period of the year seen, known or suppressed.
     year_rows = (
         # A period belongs to the year it ends in (a rolling year 2022QMAT02 to 2022).
-        seen.filter(pl.col("period_end").dt.year() == year) if seen is not None else pl.DataFrame()
+        raw.filter(pl.col("period_end").dt.year() == year) if raw is not None else pl.DataFrame()
     )
     if metric.year_agg == "ref_month" and metric.ref_month and not year_rows.is_empty():
         vrows = year_rows.filter(pl.col("period_start").dt.month() == metric.ref_month)
@@ -503,9 +513,13 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         first, last = used.get_column("period")[0], used.get_column("period")[-1]
         covered = first if first == last else f"{first}-{last}"
         label = period_label(first, last)
-    vn, vd = _agg(vrows, metric) if not vrows.is_empty() else (None, None)
+    # Built on a cell the publisher suppressed: the year's value cannot be formed (a mean
+    # over the other months would silently treat the missing month as average).
+    at_source = n_periods > 0 and bool(used.get_column("_unknown").any())
+    source_periods = _labels(used.filter(pl.col("_unknown"))) if at_source else ""
+    vn, vd = (None, None) if at_source or used.is_empty() else _agg(used, metric)
     value = _value(vn, vd, metric)
-    suppressed = value is not None and _suppressed(vn, vd, metric)
+    suppressed = at_source or (value is not None and _suppressed(vn, vd, metric))
 
     # Completeness.
     year_end = date(year, 12, 31)
@@ -520,11 +534,21 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         last_needed = f"{year}QMAT04" if metric.rolling_year else f"{year}Q04"
     else:
         last_needed = f"{year}Y01"
-    has_last = seen is not None and last_needed in set(seen.get_column("period").to_list())
-    complete = bool(cut is not None and cut >= year_end and has_last)
+    has_last = raw is not None and last_needed in set(raw.get_column("period").to_list())
+    year_over = bool(cut is not None and cut >= year_end and has_last)
+    # Complete only when the year's value is known: never on a suppressed period.
+    complete = year_over and not at_source
     if cut is not None and cut >= year_end and not has_last and n_year:
         notes.append(
             f"Data for {period_label(last_needed)} mangler, så året kan ikke afgøres endnu."
+        )
+    # A mean or a sum over a suppressed period can neither be judged nor projected; a
+    # year-end or reference-month value can still be projected until its period is in.
+    undecidable = at_source and (metric.year_agg in ("mean", "sum") or year_over)
+    if undecidable:
+        notes.append(
+            f"Udgiveren har diskretioneret tallet for {source_periods}, så årets værdi kan "
+            "ikke opgøres, og målet kan ikke vurderes."
         )
 
     # Projection.
@@ -542,7 +566,9 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         else []
     )
     per_year = _periods_per_year(metric)
-    if complete:
+    if undecidable:
+        pass
+    elif complete:
         projection, method = value, METHODS["complete"]
     elif metric.year_agg == "mean" and history:
         known = [
@@ -553,32 +579,24 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
             )
             if v is not None
         ]
-        level = sum(history[-3:]) / len(history[-3:])
-        slope = _slope(history[-6:])
-        remaining = per_year - len(known)
-        proj = [max(0.0, level + slope * (k + 1)) for k in range(1, remaining + 1)]
+        proj = project_months(history, per_year - len(known))
         projection, method = (sum(known) + sum(proj)) / per_year, METHODS["mean"]
     elif metric.year_agg == "sum" and not year_rows.is_empty():
         if metric.is_rate:
             projection, method = value, METHODS["sum_rate"]
         elif vn is not None:
             projection, method = vn * per_year / n_year, METHODS["sum"]
-    elif metric.year_agg == "sum" and history is not None and seen is not None:
-        projection, method = None, ""
-    elif metric.year_agg == "last" and history:
-        ends = seen.get_column("period_end").to_list() if seen is not None else []
-        ahead = 0.0
-        if ends:
-            last_end = ends[-1]
-            months = max(0, (year - last_end.year) * 12 + 12 - last_end.month)
-            # The trend is per published period: step by the months between the last two
-            # periods seen (a rolling year published for Q2 and Q4 steps 6 months).
-            step = 12 / per_year
-            if len(ends) >= 2:
-                prev = ends[-2]
-                step = max(1, (last_end.year - prev.year) * 12 + last_end.month - prev.month)
-            ahead = months / step
-        p = history[-1] + _slope(history[-6:]) * ahead
+    elif metric.year_agg == "last" and history and seen is not None:
+        ends = seen.get_column("period_end").to_list()
+        last_end = ends[-1]
+        months = max(0, (year - last_end.year) * 12 + 12 - last_end.month)
+        # The trend is per published period: step by the months between the last two
+        # periods seen (a rolling year published for Q2 and Q4 steps 6 months).
+        step = 12 / per_year
+        if len(ends) >= 2:
+            prev = ends[-2]
+            step = max(1, (last_end.year - prev.year) * 12 + last_end.month - prev.month)
+        p = history[-1] + _slope(history[-6:]) * (months / step)
         if metric.is_rate:
             p = min(100.0, p)
         projection, method = max(0.0, p), METHODS["last"]
@@ -615,6 +633,7 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         suppressed,
         method=method,
         latest=latest,
+        source=source_periods,
     )
     if suppressed:
         value = gap = projection = None

@@ -37,8 +37,11 @@ SERIES_COLUMNS = (
 
 
 def period_bounds(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    """First and last day of ``start``..``end``; ValueError when start is after end."""
     lo = parse_period(start).start if start else None
     hi = parse_period(end).end if end else None
+    if lo is not None and hi is not None and lo > hi:
+        raise ValueError(f"the first period {start} is after the last period {end}")
     return lo, hi
 
 
@@ -82,8 +85,11 @@ def suppress_expr(metric: MetricDef) -> pl.Expr:
     return src | small_num.fill_null(False)
 
 
-def finalize(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
-    """Raw frame -> public series: value computed, small figures suppressed, sorted."""
+def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) -> pl.DataFrame:
+    """Raw frame -> public series: value computed, small figures suppressed, sorted.
+
+    ``extra`` names further columns of ``raw`` to keep (after ``SERIES_COLUMNS``).
+    """
     sup = suppress_expr(metric)
     out = raw.with_columns(sup.alias("suppressed")).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(value_expr(metric)).alias("value"),
@@ -106,6 +112,7 @@ def finalize(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
         pl.col("numerator").cast(pl.Float64),
         pl.col("denominator").cast(pl.Float64),
         pl.col("suppressed").cast(pl.Boolean),
+        *extra,
     ).sort("area_code", "group", "period_start")
 
 
@@ -120,38 +127,50 @@ def aggregate_areas(
 ) -> pl.DataFrame:
     """Sum municipalities into one area per period and group: rates as ratio of sums.
 
-    For shares, a member whose numerator or denominator is missing (suppressed at the
-    source) is left out of both sums, so the ratio stays a ratio of matching sums.
+    A sum is only given when it is whole and safe: every member has a known figure for
+    the period and group (else numerator and denominator are null and
+    ``members_missing`` says how many members lack one), and no member's figure is
+    suppressed, by the publisher or by the small-number rule (else ``in_suppressed`` is
+    True, because the member's figure could be worked out from the sum and the others).
+    Returns the ``RAW_SCHEMA`` columns plus ``members_missing`` (Int64).
     """
-    sub = raw.filter(pl.col("area_code").is_in(list(members)))
-    if not metric.additive:
-        # A rank (or any figure that cannot be summed) has no value for a sum of areas.
-        sub = sub.with_columns(
-            pl.lit(None, pl.Float64).alias("numerator"),
-            pl.lit(None, pl.Float64).alias("denominator"),
-        )
+    codes = list(dict.fromkeys(members))
+    sub = raw.filter(pl.col("area_code").is_in(codes)).with_columns(
+        suppress_expr(metric).alias("_sup")
+    )
+    known = pl.col("numerator").is_not_null()
     if metric.is_rate:
-        complete = pl.col("numerator").is_not_null() & pl.col("denominator").is_not_null()
-        sub = sub.with_columns(
-            pl.when(complete).then(pl.col("numerator")).otherwise(None),
-            pl.when(complete).then(pl.col("denominator")).otherwise(None),
-        )
-    any_val = pl.col("numerator").is_not_null().any()
+        known = known & pl.col("denominator").is_not_null()
+    sub = sub.with_columns((pl.col("_sup") | known).alias("_present"))
     agg = sub.group_by("period", "period_start", "period_end", "group").agg(
-        pl.when(any_val).then(pl.col("numerator").sum()).otherwise(None).alias("numerator"),
-        pl.when(pl.col("denominator").is_not_null().any())
-        .then(pl.col("denominator").sum())
+        pl.col("numerator").sum(),
+        pl.col("denominator").sum(),
+        pl.col("_sup").any().alias("in_suppressed"),
+        pl.col("area_code").filter(pl.col("_present")).n_unique().alias("_n_present"),
+        pl.col("denominator").is_not_null().any().alias("_has_den"),
+    )
+    missing = pl.lit(len(codes), pl.Int64) - pl.col("_n_present").cast(pl.Int64)
+    whole = (missing == 0) & ~pl.col("in_suppressed")
+    if not metric.additive:
+        # A rank (or any figure that cannot be summed) has no value for a sum of areas;
+        # that is neither suppression nor missing data.
+        whole, missing = pl.lit(False), pl.lit(0, pl.Int64)
+        agg = agg.with_columns(pl.lit(False).alias("in_suppressed"))
+    out = agg.with_columns(
+        pl.when(whole).then(pl.col("numerator")).otherwise(None).alias("numerator"),
+        pl.when(whole & pl.col("_has_den"))
+        .then(pl.col("denominator"))
         .otherwise(None)
         .alias("denominator"),
-        # No value from members that were all suppressed; a non-additive figure has no
-        # value by definition, which is not suppression.
-        (~any_val & pl.lit(metric.additive)).alias("in_suppressed"),
-    )
-    return agg.with_columns(
+        missing.alias("members_missing"),
         pl.lit(code).alias("area_code"),
         pl.lit(name).alias("area_name"),
         pl.lit(level).alias("area_level"),
-    ).select([pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()])
+    )
+    return out.select(
+        *[pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()],
+        pl.col("members_missing").cast(pl.Int64),
+    )
 
 
 def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFrame:
@@ -160,7 +179,9 @@ def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFr
     mean: average of the periods seen (numerator and denominator averaged, so a share is
     still a ratio of sums); sum: sums; last: the last period of the year seen;
     ref_month: the reference month only. ``period`` becomes ``<year>Y01`` and
-    ``n_periods`` tells how many periods went in.
+    ``n_periods`` tells how many periods went in. A value built on a period suppressed at
+    the source (``in_suppressed``) keeps ``in_suppressed`` True, so ``finalize``
+    suppresses the whole year: a mean or sum over the other periods is never given.
     """
     # A period belongs to the year it ends in (a rolling year 2022QMAT02 to 2022).
     sub = raw.filter(pl.col("period_end").dt.year() == year)
@@ -187,7 +208,7 @@ def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFr
             .otherwise(None)
             .alias("denominator"),
             pl.col("in_suppressed").any(),
-            pl.col("numerator").is_not_null().sum().alias("n_periods"),
+            pl.len().alias("n_periods"),
         )
     return sub.with_columns(
         pl.lit(f"{year}Y01").alias("period"),

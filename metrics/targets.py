@@ -16,6 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from data_connectors.periods import PeriodError, parse_period
 from metrics.registry import METRICS
 
+# Units of metrics that count something (never below zero).
+COUNT_UNITS = ("fuldtidspersoner", "personer", "antal")
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -86,7 +89,40 @@ class Target(_Strict):
         parts = v.split("-")
         if len(parts) > 2:
             raise ValueError(f"baseline_period {v!r}: expected CODE or CODE-CODE")
-        return "-".join(_check_period(p) for p in parts)
+        codes = [_check_period(p) for p in parts]
+        first, last = parse_period(codes[0]), parse_period(codes[-1])
+        if first.start > last.start:
+            raise ValueError(
+                f"baseline_period {v!r}: the first period {codes[0]} is after the last "
+                f"period {codes[-1]}"
+            )
+        return "-".join(codes)
+
+    @pydantic.field_validator("unit")
+    @classmethod
+    def _unit(cls, v: str, info: pydantic.ValidationInfo) -> str:
+        metric_id = info.data.get("metric_id")
+        if metric_id in METRICS and v != METRICS[metric_id].unit:
+            raise ValueError(
+                f"unit {v!r} does not match the unit of metric {metric_id} "
+                f"({METRICS[metric_id].unit!r})"
+            )
+        return v
+
+    @pydantic.field_validator("target", "baseline")
+    @classmethod
+    def _level(cls, v: float | None, info: pydantic.ValidationInfo) -> float | None:
+        metric_id = info.data.get("metric_id")
+        if v is None or metric_id not in METRICS:
+            return v
+        unit = METRICS[metric_id].unit
+        if unit in COUNT_UNITS and v < 0:
+            raise ValueError(
+                f"{info.field_name} {v:g} is negative; metric {metric_id} counts {unit}"
+            )
+        if unit == "placering" and v < 1:
+            raise ValueError(f"{info.field_name} {v:g}: a rank is 1 or more")
+        return v
 
     @model_validator(mode="after")
     def _consistent(self) -> Target:

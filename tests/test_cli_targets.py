@@ -91,3 +91,27 @@ def test_user_errors_are_one_line_exit_2() -> None:
     assert res.exit_code == 2 and "unknown area code '999'" in res.output
     res = runner.invoke(cli, ["targets", "-m", "710", "-y", "1999", "--plans", str(TARGETS)])
     assert res.exit_code == 2 and "no plan for municipality 710 and year 1999" in res.output
+
+
+def test_kpi_reversed_period_range_is_a_one_line_error() -> None:
+    _fill_store()
+    res = CliRunner().invoke(
+        cli, ["kpi", "langtidsledige", "-m", "710", "--from", "2022M01", "--to", "2021M01"]
+    )
+    assert res.exit_code == 2
+    assert res.output.strip() == (
+        "jobmaal: error: the first period 2022M01 is after the last period 2021M01"
+    )
+
+
+def test_kpi_without_its_data_names_the_dataset_and_how_to_load_it() -> None:
+    _fill_store()  # only y25i09 is loaded; uddannelseshjaelp needs y38a02
+    res = CliRunner().invoke(cli, ["kpi", "uddannelseshjaelp", "-m", "710"])
+    assert res.exit_code == 2
+    assert res.output.strip() == (
+        "jobmaal: error: no data loaded for uddannelseshjaelp: it needs y38a02; "
+        "run `jobmaal demo` or `jobmaal import` to load it"
+    )
+    res = CliRunner().invoke(cli, ["kpi", "flygtninge_kvindeandel"])
+    assert res.exit_code == 2
+    assert "fasit_selvforsoergelse or person_refugee_months" in res.output

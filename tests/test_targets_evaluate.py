@@ -55,10 +55,12 @@ def test_mid_year_is_never_met_or_missed_and_projection_uses_trend() -> None:
     # Value so far: (130 + 128 + 126 + 124 + 122 + 120) / 6 = 750 / 6 = 125.
     assert row["value"] == pytest.approx(125.0)
     assert row["gap"] == pytest.approx(125.0 - 117.0)
-    # Level of the last 3 months = 122, slope of the last 6 = -2 per month; months 7-12
-    # projected as 122 - 2 * (k + 1) for k = 1..6: 118, 116, 114, 112, 110, 108 = 678.
-    # Projection: (750 + 678) / 12 = 119.0 > 117 -> at risk.
-    assert row["projection"] == pytest.approx(119.0)
+    # Level of the last 3 months = 122, slope of the last 6 = -2 per month, damped 0.8:
+    # July = 122 - 2 * (1 + 0.8) = 118.4, below the lowest of the last 12 months seen
+    # (2021M02-M07 at 165 and 2022M01-M06: lowest 120), so clamped to 120; later months
+    # fall further and are clamped too: 6 * 120 = 720.
+    # Projection: (750 + 720) / 12 = 122.5 > 117 -> at risk.
+    assert row["projection"] == pytest.approx(122.5)
     assert row["status"] == "i risiko"
     assert row["periods_covered"] == "2022M01-2022M06"
     assert row["n_periods"] == 6
@@ -284,3 +286,79 @@ def test_reference_month_not_yet_published_says_so_and_shows_the_latest() -> Non
         "i risiko."
     )
     assert (row["periods_covered"], row["periods_label"], row["n_periods"]) == ("", "", 0)
+
+
+def test_projection_damps_the_trend() -> None:
+    # Rising: 100, 102, ..., 110 (Jan-Jun); the last 12 months seen range 100-165, so the
+    # clamp does not bind. Level = (106 + 108 + 110) / 3 = 108, slope = 2 per month.
+    # k-th month after June: 108 + 2 * (1 + 0.8 + ... + 0.8**k):
+    #   steps 1.8, 2.44, 2.952, 3.3616, 3.68928, 3.951424
+    #   -> 111.6 + 112.88 + 113.904 + 114.7232 + 115.37856 + 115.902848 = 684.388608.
+    # Projection: (630 + 684.388608) / 12 = 109.532384 (undamped: (630 + 702) / 12 = 111).
+    ins = _ltu([100, 102, 104, 106, 108, 110])
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M06"), "2")
+    assert row["projection"] == pytest.approx(1314.388608 / 12)
+    assert row["status"] == "på rette vej"
+
+
+def test_short_falling_series_does_not_project_below_the_clamp() -> None:
+    # Only Jan-Apr 2022 in the data: 130, 120, 110, 100 (sum 460). Level 110, slope -10:
+    # May would be 110 - 10 * 1.8 = 92, below the lowest month seen (100), so every
+    # remaining month is 100: (460 + 8 * 100) / 12 = 105.0.
+    # (A straight line would give 90, 80, ..., 20 = 440 and (460 + 440) / 12 = 75.)
+    values: dict[str, float | None] = dict(
+        zip(month_range("2022M01", "2022M04"), [130.0, 120.0, 110.0, 100.0], strict=True)
+    )
+    ins = inputs_of(y25i09=monthly("y25i09", "fuldtidspersoner", values))
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M04"), "2")
+    assert row["projection"] == pytest.approx(105.0)
+    assert row["status"] == "på rette vej"
+
+
+def test_fewer_than_three_months_project_the_latest_level() -> None:
+    # Jan 130, Feb 120 and nothing before: the 10 remaining months at 120, no trend:
+    # (250 + 10 * 120) / 12 = 1450 / 12 = 120.83 > 117 -> at risk.
+    values: dict[str, float | None] = {"2022M01": 130.0, "2022M02": 120.0}
+    ins = inputs_of(y25i09=monthly("y25i09", "fuldtidspersoner", values))
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M02"), "2")
+    assert row["projection"] == pytest.approx(1450 / 12)
+    assert row["status"] == "i risiko"
+
+
+def _ltu_with_suppressed_june() -> dict[str, pl.LazyFrame]:
+    values: dict[str, float | None] = dict.fromkeys(month_range("2022M01", "2022M12"), 120.0)
+    values["2022M06"] = None  # suppressed by the publisher
+    return inputs_of(y25i09=monthly("y25i09", "fuldtidspersoner", values))
+
+
+def test_year_with_a_suppressed_month_is_neither_complete_nor_judged() -> None:
+    # 11 months of 120 and June suppressed: a mean over the 11 (120) would be wrong
+    # whatever June was, so the year's value is suppressed and not judged.
+    ins = _ltu_with_suppressed_june()
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET)), "2")
+    assert row["value"] is None and row["gap"] is None and row["projection"] is None
+    assert row["suppressed"] is True
+    assert row["year_complete"] is False
+    assert row["status"] == "ingen data"
+    assert (row["periods_covered"], row["n_periods"]) == ("2022M01-2022M12", 12)
+    assert any("juni 2022" in n and "diskretioneret" in n for n in row["notes"])
+    assert "juni 2022" in row["explanation"] and "målet ikke vurderes" in row["explanation"]
+    assert "120" not in row["explanation"]
+    # ranking(year=) agrees: the municipality's 2022 value is suppressed, so not ranked.
+    assert api.ranking(ins, "langtidsledige", year=2022).is_empty()
+    # Mid-year, after June: not projected either.
+    mid = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M08"), "2")
+    assert (mid["status"], mid["projection"], mid["year_complete"]) == ("ingen data", None, False)
+
+
+def test_baseline_over_a_suppressed_month_is_not_computed() -> None:
+    # Aug 2020-Jul 2021 at 165 but Jan 2021 suppressed: no baseline from the data.
+    base: dict[str, float | None] = dict.fromkeys(month_range("2020M08", "2021M07"), 165.0)
+    base["2021M01"] = None
+    year = dict.fromkeys(month_range("2022M01", "2022M12"), 110.0)
+    ins = inputs_of(y25i09=monthly("y25i09", "fuldtidspersoner", {**base, **year}))
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET)), "2")
+    assert row["baseline"] is None and row["reduction_consistent"] is None
+    assert any("Basislinjen kan ikke beregnes" in n and "januar 2021" in n for n in row["notes"])
+    # The year itself is fine: 110 <= 117.
+    assert (row["value"], row["status"]) == (pytest.approx(110.0), "nået")

@@ -77,3 +77,42 @@ def test_load_plan_errors_name_the_file(tmp_path: Path) -> None:
         load_plan(q)
     with pytest.raises(FileNotFoundError, match="no such file"):
         load_plan(tmp_path / "none.toml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # Target 2 (langtidsledige) counts full-time persons, not percent.
+        (
+            'unit = "fuldtidspersoner"',
+            'unit = "pct"',
+            r"^p\.toml: field targets\.2\.unit: .*'pct' does not match .*langtidsledige "
+            r".*'fuldtidspersoner'",
+        ),
+        # A count can never be below zero.
+        (
+            "target = 117",
+            "target = -5",
+            r"^p\.toml: field targets\.2\.target: .*-5 is negative",
+        ),
+        # A reversed range would silently give no baseline.
+        (
+            'baseline_period = "2020M08-2021M07"',
+            'baseline_period = "2022M01-2021M01"',
+            r"^p\.toml: field targets\.2\.baseline_period: .*2022M01 is after .*2021M01",
+        ),
+    ],
+)
+def test_parse_plan_rejects_wrong_unit_negative_count_and_reversed_baseline(
+    old: str, new: str, message: str
+) -> None:
+    text = (TARGETS / "710-2022.toml").read_text(encoding="utf-8")
+    assert old in text
+    with pytest.raises(ValueError, match=message):
+        api.parse_plan(text.replace(old, new, 1), origin="p.toml")
+
+
+def test_shipped_plans_units_match_their_metrics() -> None:
+    for _, _, path in available_plans(TARGETS):
+        for t in load_plan(path).targets:
+            assert t.unit == api.get_metric(t.metric_id).unit, (path.name, t.id)
