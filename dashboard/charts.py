@@ -15,6 +15,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashboard import fmt
+from metrics.danish import MONTHS_SHORT
 
 SEPARATORS = ",."
 FONT = "Source Sans Pro, DejaVu Sans, Arial, sans-serif"
@@ -82,7 +83,7 @@ def month_ticks(dates: Sequence[date], max_ticks: int = 12) -> tuple[list[date],
         return [], []
     step = max(1, -(-len(uniq) // max_ticks))
     picked = uniq[::step]
-    return picked, [f"{fmt.MONTHS_DA[d.month - 1]} {d.year % 100:02d}" for d in picked]
+    return picked, [f"{MONTHS_SHORT[d.month - 1]} {d.year % 100:02d}" for d in picked]
 
 
 def _apply_month_axis(fig: go.Figure, dates: Sequence[date]) -> None:

@@ -5,23 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-MONTHS_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
-MONTHS_DA_LONG = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+from metrics.danish import MISSING, MONTHS, MONTHS_SHORT
+
 SUPPRESSED_TEXT = "<5"
-MISSING_TEXT = "–"
+MISSING_TEXT = MISSING
 
 UNIT_SUFFIX = {"pct": " %", "fuldtidspersoner": "", "personer": "", "antal": ""}
 UNIT_LABEL = {
@@ -76,7 +63,7 @@ def period_label(code: str | None) -> str:
         return MISSING_TEXT
     m = _PERIOD.match(code)
     if m:
-        return f"{MONTHS_DA[int(m.group(2)) - 1]} {m.group(1)}"
+        return f"{MONTHS_SHORT[int(m.group(2)) - 1]} {m.group(1)}"
     r = _ROLLING.match(code)
     if r:
         return f"år til {r.group(2)}. kvt. {r.group(1)}"
@@ -86,7 +73,7 @@ def period_label(code: str | None) -> str:
 def date_label(d: date | None) -> str:
     if d is None:
         return MISSING_TEXT
-    return f"{d.day}. {MONTHS_DA_LONG[d.month - 1]} {d.year}"
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
 
 
 def period_span(first: str | None, last: str | None) -> str:
