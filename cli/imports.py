@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import polars as pl
 
+from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.client import (
     JobindsatsAuthError,
     JobindsatsClient,
@@ -23,6 +25,7 @@ from data_connectors.jobindsats.fetch import (
     SelectionError,
     fetch_table,
     load_config,
+    parse_periods_spec,
 )
 from data_connectors.jobindsats.mappings import MAPPINGS
 from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, read_file
@@ -35,6 +38,33 @@ BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each further r
 
 class MissingApiKey(LookupError):
     pass
+
+
+def undeclared_period_types(c: Converted) -> list[tuple[str, int]]:
+    """(period type, rows) of the imported rows whose type the dataset does not declare.
+
+    ``Dataset.periods`` lists the period types the KPIs read (``M`` for most tables);
+    jobindsats publishes some tables with several, so other types are stored, not refused.
+    """
+    ds = DATASETS.get(c.dataset_id)
+    if ds is None or c.df.is_empty():
+        return []
+    counts = (
+        c.df.group_by(pl.col("period_type").cast(pl.String))
+        .len()
+        .filter(~pl.col("period_type").is_in(list(ds.periods)))
+        .sort("period_type")
+    )
+    return [(str(t), int(n)) for t, n in counts.iter_rows()]
+
+
+def _warn_period_types(c: Converted) -> None:
+    found = undeclared_period_types(c)
+    if not found:
+        return
+    parts = [f"{n} row{'s' if n != 1 else ''} with period type {t}" for t, n in found]
+    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    click.echo(f"warning: {c.dataset_id}: {what}, which the KPIs do not use", err=True)
 
 
 def _echo_skipped(origin: str, c: Converted) -> None:
@@ -78,6 +108,7 @@ def import_(paths: tuple[Path, ...], dataset_id: str | None, max_mb: float) -> N
         )
         click.echo(f"{result.summary()} [{converted.dataset_id}]")
         _echo_skipped(str(path), converted)
+        _warn_period_types(converted)
 
 
 def _client(settings: Settings) -> JobindsatsClient:
@@ -136,6 +167,7 @@ def run_fetch(
                 f"next update {info.update_next or '?'}"
             )
         _echo_skipped(sel.table_id, res.converted)
+        _warn_period_types(res.converted)
     return failures
 
 
@@ -187,6 +219,7 @@ def fetch(
             raise SelectionError(
                 f"no mapping for table {table!r}; known: {', '.join(sorted(MAPPINGS))}"
             )
+        parse_periods_spec(periods, "--periods")  # before any network call
         selections = [
             Selection(
                 table.lower(),

@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from cli import imports
 from cli.main import cli
 from data_connectors.store import Store
-from tests.test_jobindsats_client import BASE, KEY, FakeApi
+from tests.test_jobindsats_client import BASE, KEY, META, FakeApi
 from tests.test_readers_corpus import CASES, CORPUS
 
 GOOD = (
@@ -194,3 +194,165 @@ def test_fetch_usage(data_dir: Path) -> None:
     assert run("fetch").exit_code == 2
     r = run("fetch", "y99z99")
     assert r.exit_code == 2 and "no mapping for table 'y99z99'" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("periods", "problem"),
+    [
+        ("bogus", "'bogus' is neither latest:N, all nor a period code"),
+        ("latest:0", "N in latest:N must be a whole number of 1 or more, got '0'"),
+        ("latest:many", "N in latest:N must be a whole number of 1 or more, got 'many'"),
+        ("XYZ=latest:4", "unknown period type 'XYZ'"),
+        ("2025M01,2025Q01", "the period codes must all be of one type, got M, Q"),
+        ("QMAT=2025M01", "the period codes must all be of QMAT type, got M"),
+        (",", "no periods given"),
+    ],
+)
+def test_fetch_bad_periods_fails_before_any_request(
+    data_dir: Path, api: FakeApi, periods: str, problem: str
+) -> None:
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        route = mock.route().mock(side_effect=api)
+        r = run("fetch", "y25i09", "--periods", periods)
+    assert r.exit_code == 2
+    assert route.call_count == 0 and api.requests == []
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"jobmaal: error: --periods {periods!r}: {problem}; expected ")
+    for form in ("latest:N", "all", "TYPE=latest:N", "QMAT", "comma list of period codes"):
+        assert form in lines[0]
+
+
+def test_fetch_bad_periods_checked_without_a_key(data_dir: Path) -> None:
+    r = run("fetch", "y25i09", "--periods", "bogus")  # no API key set
+    assert r.exit_code == 2
+    assert r.stderr.startswith("jobmaal: error: --periods 'bogus': ")
+
+
+def test_fetch_config_with_bad_periods_names_file_and_table(
+    data_dir: Path, api: FakeApi, tmp_path: Path
+) -> None:
+    cfg = tmp_path / "fetch.toml"
+    cfg.write_text(
+        '[[table]]\nid = "y25i09"\nperiods = "latest:3"\n\n'
+        '[[table]]\nid = "y30r21"\nperiods = "QMAT=senest:8"\n',
+        encoding="utf-8",
+    )
+    with respx.mock(base_url=BASE, assert_all_called=False) as mock:
+        route = mock.route().mock(side_effect=api)
+        r = run("fetch", "--config", str(cfg))
+    assert r.exit_code == 2
+    assert route.call_count == 0
+    assert r.stderr.startswith(
+        f"jobmaal: error: {cfg}: table y30r21: periods 'QMAT=senest:8': "
+        "'senest:8' is neither latest:N, all nor a period code; expected latest:N"
+    )
+
+
+def test_fetch_unreachable_custom_base_url_names_its_host(
+    data_dir: Path, api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = "https://proxy.kommune.example:8443/jobindsats/v3"
+    monkeypatch.setenv("JOBMAAL_JOBINDSATS_BASE_URL", proxy)
+    with respx.mock(base_url=proxy) as mock:
+        mock.route().mock(side_effect=httpx.ConnectError("no route to host"))
+        r = run("fetch", "y25i09", "--periods", "latest:1")
+    assert r.exit_code == 2
+    assert "warning: catalogue not refreshed: proxy.kommune.example:8443 could not be reached" in (
+        r.stderr
+    )
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith(
+        "jobmaal: error: proxy.kommune.example:8443 could not be reached for GET /table/y25i09"
+    )
+    assert "api.jobindsats.dk" not in r.output
+
+
+def test_fetch_via_custom_base_url_names_it_in_the_origin(
+    data_dir: Path, api: FakeApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy = "https://proxy.kommune.example/v3"
+    monkeypatch.setenv("JOBMAAL_JOBINDSATS_BASE_URL", proxy)
+    with respx.mock(base_url=proxy) as mock:
+        mock.route().mock(side_effect=api)
+        r = run("fetch", "y25i09", "--periods", "latest:1")
+    assert r.exit_code == 0, r.output
+    assert "y25i09: proxy.kommune.example /v3/data/y25i09 period.M=latest:1" in r.stdout
+    assert Store(data_dir).import_log()["origin"][0].startswith("proxy.kommune.example /v3/data/")
+
+
+# -- period types a dataset does not declare ---------------------------------------------
+def test_import_warns_about_period_types_the_kpis_do_not_use(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    p = tmp_path / "y25i09_qmat.csv"
+    p.write_text(
+        "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+        "2021M07;Favrskov;Ydelsesgrupper i alt;118,5;140\n"
+        "2022QMAT04;Favrskov;Ydelsesgrupper i alt;120,5;150\n"
+        "2022QMAT04;Aarhus;Ydelsesgrupper i alt;900;1.100\n"
+        "2022QMAT04;Hele landet;Ydelsesgrupper i alt;50.000;60.000\n",
+        encoding="utf-8",
+    )
+    r = run("import", str(p))
+    assert r.exit_code == 0, r.output
+    # 3 QMAT data rows x 2 measures = 6 stored rows; the 2021M07 row is monthly as declared.
+    assert r.stderr.strip().splitlines() == [
+        "warning: y25i09: 6 rows with period type QMAT, which the KPIs do not use"
+    ]
+    stored = Store(data_dir).scan("y25i09").collect()
+    assert stored.height == 8  # stored, not refused
+    assert stored.filter(pl.col("period") == "2022QMAT04").height == 6
+
+
+def test_import_of_declared_period_types_gives_no_warning(data_dir: Path, tmp_path: Path) -> None:
+    monthly = tmp_path / "y25i09.csv"
+    monthly.write_text(GOOD, encoding="utf-8")
+    bench = tmp_path / "y30r21.csv"
+    bench.write_text(
+        "Periode;Område;Forventet antal;Faktisk antal;Placering\n"
+        "2022QMAT04;Favrskov;5.430;5.210;12\n",
+        encoding="utf-8",
+    )
+    r = run("import", str(monthly), str(bench))
+    assert r.exit_code == 0, r.output
+    assert "warning" not in r.stderr
+
+
+def test_import_warning_names_every_undeclared_type(data_dir: Path, tmp_path: Path) -> None:
+    p = tmp_path / "y30r21_mixed.csv"
+    p.write_text(
+        "Periode;Område;Forventet antal;Faktisk antal;Placering\n"
+        "2022QMAT04;Favrskov;5.430;5.210;12\n"
+        "2022M12;Favrskov;5.400;5.200;11\n"
+        "2022Q04;Favrskov;5.410;5.205;10\n"
+        "2022Q03;Favrskov;5.420;5.206;9\n",
+        encoding="utf-8",
+    )
+    r = run("import", str(p))
+    assert r.exit_code == 0, r.output
+    # y30r21 declares QMAT only: 1 M row and 2 Q rows, 3 measures each.
+    assert r.stderr.strip() == (
+        "warning: y30r21: 3 rows with period type M and 6 rows with period type Q, "
+        "which the KPIs do not use"
+    )
+
+
+def test_fetch_warns_about_undeclared_period_types(data_dir: Path, api: FakeApi) -> None:
+    def qmat_data(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["period.QMAT"] == "2025QMAT04"
+        body = {
+            "columns": ["Periode", "Område", "Ydelsesgruppe", "Antal personer"],
+            "rows": [["2025QMAT04", "Favrskov", "Ydelsesgrupper i alt", 130]],
+        }
+        return httpx.Response(200, content=json.dumps(body, ensure_ascii=False).encode())
+
+    meta = json.loads(json.dumps(META))
+    meta["periods"].append({"periodtype_id": "QMAT", "values": [{"period_id": "2025QMAT04"}]})
+    api.push("/table/y25i09", lambda req: httpx.Response(200, content=json.dumps(meta).encode()))
+    api.push("/data/y25i09", qmat_data)
+    with respx.mock(base_url=BASE) as mock:
+        mock.route().mock(side_effect=api)
+        r = run("fetch", "y25i09", "--periods", "QMAT=latest:1")
+    assert r.exit_code == 0, r.output
+    assert "warning: y25i09: 1 row with period type QMAT, which the KPIs do not use" in r.stderr

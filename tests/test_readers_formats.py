@@ -167,6 +167,75 @@ def test_excel_with_title_rows_and_suppressed(tmp_path: Path) -> None:
     }
 
 
+def _xlsx(path: Path, rows: dict[tuple[int, int], list[object]]) -> Path:
+    """A one-sheet workbook with ``rows`` written at (row, column), 0-based like xlsxwriter."""
+    wb = xlsxwriter.Workbook(path)
+    ws = wb.add_worksheet("Ark1")
+    for (r, c), values in rows.items():
+        ws.write_row(r, c, values)
+    wb.close()
+    return path
+
+
+def test_excel_number_cell_is_not_read_with_the_texts_decimal_comma(tmp_path: Path) -> None:
+    # The text cells use a decimal comma; the number cell 1.234 is a number, not 1.234 thousand.
+    p = _xlsx(
+        tmp_path / "blandet.xlsx",
+        {
+            (0, 0): ["Periode", "Område", "Antal fuldtidspersoner"],
+            (1, 0): ["2021M07", "Favrskov", "2,5"],
+            (2, 0): ["2021M08", "Favrskov", "3,5"],
+            (3, 0): ["2021M09", "Favrskov", 1.234],
+        },
+    )
+    c = read_file(p, dataset_id="y25i09")
+    assert _values(c.df) == {
+        ("2021M07", "710", TOTAL, "fuldtidspersoner"): 2.5,
+        ("2021M08", "710", TOTAL, "fuldtidspersoner"): 3.5,
+        ("2021M09", "710", TOTAL, "fuldtidspersoner"): 1.234,
+    }
+
+
+def test_excel_number_cell_next_to_thousands_text(tmp_path: Path) -> None:
+    # 118.5 is a number cell; only the text "1.234,5" decides the decimal mark (comma).
+    p = _xlsx(
+        tmp_path / "tusind.xlsx",
+        {
+            (0, 0): ["Periode", "Område", "Antal fuldtidspersoner"],
+            (1, 0): ["2021M07", "Favrskov", 118.5],
+            (2, 0): ["2021M08", "Favrskov", "1.234,5"],
+        },
+    )
+    c = read_file(p, dataset_id="y25i09")
+    assert _values(c.df) == {
+        ("2021M07", "710", TOTAL, "fuldtidspersoner"): 118.5,
+        ("2021M08", "710", TOTAL, "fuldtidspersoner"): 1234.5,
+    }
+
+
+def test_excel_number_cells_in_a_table_away_from_a1(tmp_path: Path) -> None:
+    # Title in D2, table from C4: number cells are found at their place; a year typed as the
+    # number 2024 is the period 2024Y01; the error row is the spreadsheet's row 8.
+    rows: dict[tuple[int, int], list[object]] = {
+        (1, 3): ["Langtidsledighed"],
+        (3, 2): ["Periode", "Område", "Antal fuldtidspersoner", "Antal personer"],
+        (4, 2): ["2021M07", "Favrskov", 0.5, "1.234,5"],
+        (5, 2): [2024, "Aarhus", 12, "7"],
+    }
+    c = read_file(_xlsx(tmp_path / "forskudt.xlsx", rows), dataset_id="y25i09")
+    assert _values(c.df) == {
+        ("2021M07", "710", TOTAL, "fuldtidspersoner"): 0.5,
+        ("2021M07", "710", TOTAL, "personer"): 1234.5,
+        ("2024Y01", "751", TOTAL, "fuldtidspersoner"): 12.0,
+        ("2024Y01", "751", TOTAL, "personer"): 7.0,
+    }
+    rows[(7, 2)] = ["2021M08", "Favrskov", -1.5, "3"]
+    with pytest.raises(ReadError) as info:
+        read_file(_xlsx(tmp_path / "negativ.xlsx", rows), dataset_id="y25i09")
+    assert (info.value.row, info.value.column) == (8, "Antal fuldtidspersoner")
+    assert "negative value -1.5" in str(info.value)
+
+
 def test_excel_error_names_the_spreadsheet_row(tmp_path: Path) -> None:
     p = tmp_path / "bad.xlsx"
     wb = xlsxwriter.Workbook(p)
@@ -232,6 +301,8 @@ def test_detect_decimal(cells: list[str], default: str, expected: str) -> None:
         ("9,08", ",", 9.08),
         ("1,234.5", ".", 1234.5),
         ("12 345", ",", 12345.0),
+        ("1 234 567", ",", 1234567.0),  # every space group, not every other one
+        ("1 234 5678", ",", None),  # a space before four digits is no thousands separator
         ("12\u00a0345,5", ",", 12345.5),
         ("1.23", ",", None),  # not a thousands group
         ("12a", ",", None),
@@ -240,3 +311,61 @@ def test_detect_decimal(cells: list[str], default: str, expected: str) -> None:
 )
 def test_parse_number(text: str, decimal: str, expected: float | None) -> None:
     assert parse_number(text, decimal) == expected
+
+
+def test_first_problem_by_row_then_by_column(tmp_path: Path) -> None:
+    head = "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+    ok = "2021M07;Favrskov;A-dagpenge;1;2\n"
+    bad_value = "2021M08;Favrskov;A-dagpenge;abc;-1\n"  # two problems: the left one counts
+    bad_period = "2021M13;Favrskov;A-dagpenge;1;2\n"
+    p = _write(tmp_path, "a.csv", head + ok + bad_value + bad_period)
+    with pytest.raises(ReadError) as info:
+        read_file(p)
+    assert (info.value.row, info.value.column) == (3, "Antal fuldtidspersoner")
+    assert "got 'abc'" in str(info.value)
+    p = _write(tmp_path, "b.csv", head + ok + bad_period + bad_value)
+    with pytest.raises(ReadError) as info:
+        read_file(p)
+    assert (info.value.row, info.value.column) == (3, "Periode")
+
+
+def test_conflict_names_the_first_row_with_that_key(tmp_path: Path) -> None:
+    text = (
+        "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+        "2021M07;Favrskov;A-dagpenge;1;2\n"
+        "2021M07;Aarhus;A-dagpenge;5;6\n"
+        "2021M07;Favrskov Kommune;A-dagpenge;1;2\n"  # same key, same values: kept once
+        "2021M07;Favrskov;A-dagpenge;1;3\n"  # same key, other persons: conflict with row 2
+    )
+    with pytest.raises(ReadError) as info:
+        read_file(_write(tmp_path, "dup.csv", text))
+    assert (info.value.row, info.value.column) == (5, "Antal personer")
+    assert "conflicts with row 2: same period, area and breakdown but value 3 here and 2 there" in (
+        str(info.value)
+    )
+
+
+def test_old_mac_line_endings_and_quoted_fields(tmp_path: Path) -> None:
+    # Lone carriage returns and quotes take the csv-module path; same rows, same numbers.
+    text = 'Titel\rPeriode;Område;Antal personer\r2021M07;"Favrskov";"1.234"\r2021M08;Favrskov;-3\r'
+    with pytest.raises(ReadError) as info:
+        read_file(_write(tmp_path, "mac.csv", text), dataset_id="y09a02")
+    assert (info.value.row, info.value.column) == (4, "Antal personer")
+    c = read_file(_write(tmp_path, "mac2.csv", text.replace("-3", "7")), dataset_id="y09a02")
+    assert _values(c.df) == {
+        ("2021M07", "710", TOTAL, "personer"): 1234.0,
+        ("2021M08", "710", TOTAL, "personer"): 7.0,
+    }
+
+
+def test_json_true_is_not_a_number(tmp_path: Path) -> None:
+    body = {
+        "columns": ["Periode", "Område", "Antal personer"],
+        "rows": [["2021M07", "Favrskov", 3], ["2021M08", "Favrskov", True]],
+    }
+    p = tmp_path / "bool.json"
+    p.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(ReadError) as info:
+        read_file(p, dataset_id="y09a02")
+    assert (info.value.row, info.value.column) == (2, "Antal personer")
+    assert "expected a number, text or null, got True" in str(info.value)

@@ -144,6 +144,10 @@ class JobindsatsClient:
     ):
         self._key = api_key
         self.base_url = base_url.rstrip("/")
+        url = httpx.URL(self.base_url)
+        # What messages and import origins name: the real host, api.jobindsats.dk by default.
+        self.host = url.netloc.decode("ascii") or self.base_url
+        self.base_path = url.path.rstrip("/")  # "/v3" by default
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.cache_dir = cache_dir
@@ -231,14 +235,14 @@ class JobindsatsClient:
                 continue
             if resp.status_code in (401, 403):
                 raise JobindsatsAuthError(
-                    f"api.jobindsats.dk rejected the API key (HTTP {resp.status_code}): the key "
+                    f"{self.host} rejected the API key (HTTP {resp.status_code}): the key "
                     "is wrong or has expired; check JOBMAAL_JOBINDSATS_API_KEY or request a new "
                     "key from STAR (see docs/data-sources.md)"
                 )
             if resp.status_code >= 400:
                 cause = _cause(resp)
                 raise JobindsatsRequestError(
-                    f"api.jobindsats.dk refused {desc} (HTTP {resp.status_code})"
+                    f"{self.host} refused {desc} (HTTP {resp.status_code})"
                     + (f": {cause}" if cause else ""),
                     resp.status_code,
                     cause,
@@ -247,7 +251,7 @@ class JobindsatsClient:
                 payload = json.loads(resp.content.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise JobindsatsRequestError(
-                    f"api.jobindsats.dk sent a response to {desc} that is not JSON ({exc})",
+                    f"{self.host} sent a response to {desc} that is not JSON ({exc})",
                     resp.status_code,
                     None,
                 ) from None
@@ -257,13 +261,13 @@ class JobindsatsClient:
         cached = self._load_cache(path, query)
         if cached is None:
             raise JobindsatsUnavailable(
-                f"api.jobindsats.dk could not be reached for {desc} after "
+                f"{self.host} could not be reached for {desc} after "
                 f"{self.max_retries + 1} attempts ({last_problem}) and there is no cached "
                 "snapshot to fall back on"
             )
         age = _age((datetime.now(UTC) - cached.fetched_at).total_seconds())
         self._warn(
-            f"warning: api.jobindsats.dk unreachable ({last_problem}); using the cached "
+            f"warning: {self.host} unreachable ({last_problem}); using the cached "
             f"snapshot of {desc} from {cached.fetched_at:%Y-%m-%d %H:%M} UTC ({age})"
         )
         return cached

@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from data_connectors.areas import COUNTRY_NAME, UnknownArea, area_by_name
 from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.client import (
@@ -29,7 +31,13 @@ from data_connectors.jobindsats.client import (
 from data_connectors.jobindsats.mappings import mapping
 from data_connectors.periods import PERIOD_TYPES, PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
-from data_connectors.readers.tabular import Cell, Converted, RawTable, to_aggregate
+from data_connectors.readers.tabular import (
+    ROW,
+    Converted,
+    RawTable,
+    body_from_rows,
+    to_aggregate,
+)
 
 DEFAULT_MAX_CELLS = 100_000
 MEASURES_GUESS = 4  # measures per row when the catalogue does not tell
@@ -67,56 +75,88 @@ def _sort_key(code: str) -> tuple[Any, ...]:
         return (datetime.max.date(), datetime.max.date(), code)
 
 
-def resolve_periods(meta: TableMeta, spec: str, table_id: str) -> tuple[str, list[str]]:
-    """(period type, explicit period ids) for a spec, checked against the table's periods."""
-    spec = spec.strip()
+PERIODS_FORMS = (
+    "latest:N, all, TYPE=latest:N or TYPE=all (TYPE one of "
+    + ", ".join(PERIOD_TYPES)
+    + "), or a comma list of period codes of one type (e.g. 2025M01,2025M02)"
+)
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A parsed period selection: ``latest`` N, the listed ``codes``, or all (neither)."""
+
+    ptype: str | None  # TYPE= or the type of the listed codes; None: the table's usual type
+    latest: int | None = None
+    codes: tuple[str, ...] = ()
+
+
+def parse_periods_spec(spec: str, option: str = "--periods") -> PeriodSpec:
+    """Check a period selection's grammar (no network); SelectionError naming ``option``."""
+
+    def bad(problem: str) -> SelectionError:
+        return SelectionError(f"{option} {spec!r}: {problem}; expected {PERIODS_FORMS}")
+
+    body = spec.strip()
     ptype: str | None = None
-    if "=" in spec:
-        ptype, spec = (s.strip() for s in spec.split("=", 1))
-        ptype = ptype.upper()
+    if "=" in body:
+        given, body = (part.strip() for part in body.split("=", 1))
+        ptype = given.upper()
         if ptype not in PERIOD_TYPES:
-            raise SelectionError(f"unknown period type {ptype!r}: expected one of {PERIOD_TYPES}")
+            raise bad(f"unknown period type {given!r}")
+    if body.casefold() == "all":
+        return PeriodSpec(ptype)
+    if body.casefold().startswith("latest:"):
+        n = body[len("latest:") :].strip()
+        if not (n.isascii() and n.isdigit()) or int(n) < 1:
+            raise bad(f"N in latest:N must be a whole number of 1 or more, got {n!r}")
+        return PeriodSpec(ptype, latest=int(n))
+    codes = tuple(code.strip() for code in body.split(",") if code.strip())
+    if not codes:
+        raise bad("no periods given")
+    types: list[str] = []
+    for code in codes:
+        try:
+            types.append(parse_period(code).type)
+        except PeriodError:
+            raise bad(f"{code!r} is neither latest:N, all nor a period code") from None
+    if len(set(types)) > 1 or (ptype is not None and types[0] != ptype):
+        found = ", ".join(sorted(set(types)))
+        raise bad(f"the period codes must all be of {ptype or 'one'} type, got {found}")
+    return PeriodSpec(ptype or types[0], codes=codes)
+
+
+def resolve_periods(
+    meta: TableMeta, spec: str, table_id: str, option: str = "periods"
+) -> tuple[str, list[str]]:
+    """(period type, explicit period ids) for a spec, checked against the table's periods."""
+    parsed = parse_periods_spec(spec, option)
+    ptype = parsed.ptype
     if ptype is None:
-        if spec.startswith("latest:") or spec == "all":
-            ds = DATASETS.get(table_id)
-            preferred = [t for t in (ds.periods if ds else ()) if t in meta.periods]
-            available = preferred or list(meta.periods)
-            if not available:
-                raise SelectionError(f"table {table_id} lists no periods")
-            ptype = available[0]
-        else:
-            first = spec.split(",")[0]
-            try:
-                ptype = parse_period(first).type
-            except PeriodError as exc:
-                raise SelectionError(str(exc)) from None
+        ds = DATASETS.get(table_id)
+        preferred = [t for t in (ds.periods if ds else ()) if t in meta.periods]
+        available = preferred or list(meta.periods)
+        if not available:
+            raise SelectionError(f"table {table_id} lists no periods")
+        ptype = available[0]
     published = sorted(meta.periods.get(ptype, ()), key=_sort_key)
     if not published:
         raise SelectionError(
             f"table {table_id} has no {ptype} periods; it has {', '.join(meta.periods) or 'none'}"
         )
-    if spec == "all":
+    if parsed.latest is not None:
+        return ptype, published[-parsed.latest :]
+    if not parsed.codes:
         return ptype, published
-    if spec.startswith("latest:"):
-        try:
-            n = int(spec.removeprefix("latest:"))
-        except ValueError:
-            raise SelectionError(f"bad period selection {spec!r}: expected latest:N") from None
-        if n < 1:
-            raise SelectionError(f"bad period selection {spec!r}: N must be 1 or more")
-        return ptype, published[-n:]
-    wanted = []
     by_norm = {}
     for code in published:
         try:
             by_norm[parse_period(code).code] = code
         except PeriodError:
             by_norm[code] = code
-    for raw in (s.strip() for s in spec.split(",") if s.strip()):
-        try:
-            norm = parse_period(raw).code
-        except PeriodError as exc:
-            raise SelectionError(str(exc)) from None
+    wanted = []
+    for raw in parsed.codes:
+        norm = parse_period(raw).code
         if norm not in by_norm:
             raise SelectionError(
                 f"period {raw} is not published for table {table_id} "
@@ -242,26 +282,27 @@ def fetch_table(
     responses: list[Response] = []
     for chunk in chunks:
         responses.extend(_fetch_chunk(client, table_id, ptype, chunk, fixed))
-    origin = f"api.jobindsats.dk /v3/data/{table_id} period.{ptype}={sel.periods} " + " ".join(
-        f"{k}={v}" for k, v in fixed.items()
+    origin = (
+        f"{client.host} {client.base_path}/data/{table_id} period.{ptype}={sel.periods} "
+        + " ".join(f"{k}={v}" for k, v in fixed.items())
     )
-    header: list[str] | None = None
-    rows: list[tuple[int, list[Cell]]] = []
-    for resp in responses:
-        table = _response_table(resp, origin)
-        if header is None:
-            header = table.header
-        elif [h.strip() for h in table.header] != [h.strip() for h in header]:
+    tables = [_response_table(resp, origin) for resp in responses]
+    header = tables[0].header if tables else []
+    for table in tables[1:]:
+        if [h.strip() for h in table.header] != [h.strip() for h in header]:
             raise ReadError(
                 origin, f"the responses have different columns: {header} and {table.header}"
             )
-        base = len(rows)
-        rows.extend((base + i, cells) for i, (_, cells) in enumerate(table.rows, start=1))
+    body = (
+        pl.concat([t.body for t in tables], how="vertical_relaxed")
+        if tables
+        else body_from_rows([], len(header))
+    )
     raw = RawTable(
         file=origin,
-        header=header or [],
+        header=header,
         header_row=None,
-        rows=rows,
+        body=body.with_columns(pl.int_range(1, body.height + 1, dtype=pl.Int64).alias(ROW)),
         source="jobindsats.dk API",
         retrieved_at=min(r.fetched_at for r in responses),
         default_decimal=",",
@@ -309,13 +350,15 @@ def load_config(path: Path) -> list[Selection]:
             mapping(t["id"])
         except ValueError as exc:
             raise SelectionError(f"{path}: {exc}") from None
+        periods = str(merged.get("periods", "latest:24"))
+        parse_periods_spec(periods, f"{path}: table {t['id']}: periods")
         areas = merged.get("areas", ["*", COUNTRY_NAME])
         if isinstance(areas, str):
             areas = [areas]
         out.append(
             Selection(
                 table_id=t["id"].lower(),
-                periods=str(merged.get("periods", "latest:24")),
+                periods=periods,
                 areas=tuple(str(a) for a in areas),
                 hierarchies={str(k): str(v) for k, v in merged.get("hierarchy", {}).items()},
                 mgroups={str(k): str(v) for k, v in merged.get("mgroup", {"*": "*"}).items()},

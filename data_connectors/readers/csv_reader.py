@@ -7,10 +7,12 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
+
 from data_connectors.jobindsats.mappings import AREA_LABELS, PERIOD_LABELS, norm_label
 from data_connectors.periods import PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
-from data_connectors.readers.tabular import Cell, RawTable
+from data_connectors.readers.tabular import NCELLS, ROW, RawTable, text_col
 from data_connectors.readers.text import decode_text
 
 HEADER_SEARCH_ROWS = 60
@@ -58,15 +60,15 @@ def _is_period(text: str) -> bool:
     return True
 
 
-def table_from_records(
-    records: list[Record],
-    file: str,
-    *,
-    source: str,
-    retrieved_at: datetime,
-    default_decimal: str,
-) -> RawTable:
-    """Find the header, drop title and footnote lines, and keep the data rows."""
+NVALUES = "__nvalues"
+"""Cells frame column: how many values the record has (header width or not)."""
+EXTRA = "__extra"
+"""Cells frame column: the record has a non-empty value beyond the header's columns."""
+_NOT_BLANK = r"\S"
+
+
+def header_of(records: list[Record], file: str) -> tuple[int, int, list[str]]:
+    """(index in records, line, labels) of the header; ReadError if there is none."""
     found = find_header(records)
     if found is None:
         raise ReadError(
@@ -82,38 +84,143 @@ def table_from_records(
         normed = {norm_label(c) for c in header}
         missing = "Periode" if not normed & _PERIOD else "Område"
         raise ReadError(file, f"missing column {missing!r}", row=header_line, column=missing)
+    return idx, header_line, list(header)
+
+
+def cells_from_records(records: list[Record], ncols: int) -> pl.DataFrame:
+    """Records (csv module) as the cells frame ``table_from_cells`` takes."""
+    lists = pl.DataFrame(
+        {ROW: [line for line, _ in records], "cells": [cells for _, cells in records]},
+        schema={ROW: pl.Int64, "cells": pl.List(pl.String)},
+    )
+    cells = pl.col("cells")
+    return lists.select(
+        ROW,
+        cells.list.len().cast(pl.Int64).alias(NVALUES),
+        cells.list.slice(ncols)
+        .list.eval(pl.element().str.contains(_NOT_BLANK))
+        .list.any()
+        .alias(EXTRA),
+        *[cells.list.get(j, null_on_oob=True).alias(text_col(j)) for j in range(ncols)],
+    )
+
+
+def cells_from_lines(lines: pl.Series, first_row: int, delimiter: str, ncols: int) -> pl.DataFrame:
+    """Lines that are one record each (no quoting) as the cells frame, split in Polars."""
+    parts = (
+        lines.str.strip_suffix("\r")
+        .str.splitn(delimiter, ncols + 1)
+        .struct.rename_fields([text_col(j) for j in range(ncols)] + ["__rest"])
+        .struct.unnest()
+    )
+    rest = pl.col("__rest")
+    present = pl.sum_horizontal(pl.col(text_col(j)).is_not_null() for j in range(ncols))
+    return parts.select(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + first_row).alias(ROW),
+        pl.when(rest.is_null())
+        .then(present)
+        .otherwise(ncols + 1 + rest.str.count_matches(delimiter, literal=True))
+        .cast(pl.Int64)
+        .alias(NVALUES),
+        rest.str.replace_all(delimiter, "", literal=True)
+        .str.contains(_NOT_BLANK)
+        .fill_null(False)
+        .alias(EXTRA),
+        *[text_col(j) for j in range(ncols)],
+    )
+
+
+def table_from_cells(
+    cells: pl.DataFrame,
+    file: str,
+    *,
+    header: list[str],
+    header_row: int,
+    source: str,
+    retrieved_at: datetime,
+    default_decimal: str,
+) -> RawTable:
+    """Drop blank lines and the notes below the table, check the records' widths.
+
+    ``cells`` holds the records below the header in order: ``ROW``, ``NVALUES``, ``EXTRA``
+    and ``text_col(j)`` for each header column (null where the record has no value).
+    Errors: a record with more values than the header (unless the extra ones are empty),
+    a data row below a note.
+    """
     ncols = len(header)
-    rows: list[tuple[int, list[Cell]]] = []
-    footnote: int | None = None
-    for line, cells in records[idx + 1 :]:
-        filled = [c for c in cells if c.strip()]
-        if not filled:
-            continue
-        extra = cells[ncols:]
-        if any(c.strip() for c in extra):
+    filled = pl.sum_horizontal(
+        pl.col(text_col(j)).str.contains(_NOT_BLANK).fill_null(False) for j in range(ncols)
+    ) + pl.col(EXTRA).cast(pl.Int64)
+    rows = cells.with_columns(filled.alias("__filled")).filter(pl.col("__filled") > 0)
+    single = rows.filter(pl.col("__filled") == 1)[text_col(0)].str.strip_chars()
+    notes = [x for x in single.unique().to_list() if x and not _is_period(x)] if ncols > 2 else []
+    rows = rows.with_columns(
+        ((pl.col("__filled") == 1) & pl.col(text_col(0)).str.strip_chars().is_in(notes)).alias(
+            "__note"
+        )
+    )
+    notes_at = rows.filter("__note")[ROW]
+    first_note = int(notes_at[0]) if len(notes_at) else None
+    after_note = (
+        ~pl.col("__note") & (pl.col(ROW) > first_note) if first_note is not None else pl.lit(False)
+    )
+    bad = rows.filter(pl.col(EXTRA) | after_note).head(1)
+    if not bad.is_empty():
+        row = bad.row(0, named=True)
+        if row[EXTRA]:
             raise ReadError(
-                file, f"{len(cells)} values but the header has {ncols} columns", row=line
+                file, f"{row[NVALUES]} values but the header has {ncols} columns", row=row[ROW]
             )
-        cells = cells[:ncols]
-        if len(filled) == 1 and cells[0].strip() and not _is_period(cells[0]) and ncols > 2:
-            footnote = footnote or line  # a note or source line below the table
-            continue
-        if footnote is not None:
-            raise ReadError(
-                file,
-                f"data row after the note on row {footnote}: expected notes only below the table",
-                row=line,
-            )
-        rows.append((line, list(cells)))
+        raise ReadError(
+            file,
+            f"data row after the note on row {first_note}: expected notes only below the table",
+            row=row[ROW],
+        )
+    body = rows.filter(~pl.col("__note")).select(
+        ROW,
+        pl.min_horizontal(NVALUES, pl.lit(ncols, dtype=pl.Int64)).cast(pl.Int64).alias(NCELLS),
+        *[text_col(j) for j in range(ncols)],
+    )
     return RawTable(
         file=file,
         header=header,
-        header_row=header_line,
-        rows=rows,
+        header_row=header_row,
+        body=body,
         source=source,
         retrieved_at=retrieved_at,
         default_decimal=default_decimal,
     )
+
+
+def table_from_records(
+    records: list[Record],
+    file: str,
+    *,
+    source: str,
+    retrieved_at: datetime,
+    default_decimal: str,
+) -> RawTable:
+    """Find the header, drop title and footnote lines, and keep the data rows."""
+    idx, header_line, header = header_of(records, file)
+    return table_from_cells(
+        cells_from_records(records[idx + 1 :], len(header)),
+        file,
+        header=header,
+        header_row=header_line,
+        source=source,
+        retrieved_at=retrieved_at,
+        default_decimal=default_decimal,
+    )
+
+
+def _head(text: str) -> str:
+    """The start of ``text``: enough lines for the header search, without copying it all."""
+    pos = 0
+    for _ in range(4 * HEADER_SEARCH_ROWS):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return text
+    return text[:pos]
 
 
 def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
@@ -121,14 +228,12 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
     name = file or str(path)
     if not data.strip():
         raise ReadError(name, "the file is empty, expected a header row and data rows")
-    try:
-        text = decode_text(data, name)
-    except ReadError:
-        raise
-    best: tuple[tuple[int, int], str] | None = None
+    text = decode_text(data, name)
+    best: tuple[tuple[int, int], str, list[Record]] | None = None
+    top = _head(text)
     for delim in DELIMITERS:
         try:
-            head = _records(text, delim, HEADER_SEARCH_ROWS)
+            head = _records(top, delim, HEADER_SEARCH_ROWS)
         except ReadError:
             continue
         found = find_header(head)
@@ -136,16 +241,31 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
             continue
         score = (found[1], len(head[found[0]][1]))
         if best is None or score > best[0]:
-            best = (score, delim)
-    delim = best[1] if best else ";"
-    try:
-        records = _records(text, delim)
-    except ReadError as exc:
-        raise ReadError(name, exc.problem, row=exc.row) from None
+            best = (score, delim, head)
+    if best is None:  # no header with any delimiter: say why, as the whole file splits
+        try:
+            header_of(_records(text, ";", HEADER_SEARCH_ROWS), name)
+        except ReadError as exc:
+            raise ReadError(name, exc.problem, row=exc.row, column=exc.column) from None
+        raise AssertionError("unreachable: header_of found a header")  # pragma: no cover
+    _score, delim, head = best
+    idx, header_line, header = header_of(head, name)
+    if '"' not in text and text.count("\r") == text.count("\r\n"):
+        # Every line is one record: split the lines below the header in Polars.
+        lines = pl.Series(text.split("\n")[header_line:], dtype=pl.String)
+        cells = cells_from_lines(lines, header_line + 1, delim, len(header))
+    else:
+        try:
+            records = _records(text, delim)
+        except ReadError as exc:
+            raise ReadError(name, exc.problem, row=exc.row) from None
+        cells = cells_from_records(records[idx + 1 :], len(header))
     mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    return table_from_records(
-        records,
+    return table_from_cells(
+        cells,
         name,
+        header=header,
+        header_row=header_line,
         source=f"fil: {path.name}",
         retrieved_at=mtime,
         default_decimal="." if delim == "," else ",",

@@ -1,38 +1,181 @@
-"""Excel (.xlsx) extracts via fastexcel: the first sheet holding a Periode/Område header."""
+"""Excel (.xlsx) extracts via fastexcel: the first sheet holding a Periode/Område header.
+
+fastexcel gives every cell as text; which cells are stored as numbers (and where the used
+range starts) is read from the worksheet XML, so a number keeps its value instead of
+being re-read with the decimal mark guessed for the file's text cells.
+"""
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import fastexcel
+import polars as pl
 
-from data_connectors.readers.csv_reader import Record, find_header, table_from_records
+from data_connectors.readers.csv_reader import (
+    EXTRA,
+    HEADER_SEARCH_ROWS,
+    NVALUES,
+    Record,
+    find_header,
+    header_of,
+    table_from_cells,
+)
 from data_connectors.readers.errors import ReadError
-from data_connectors.readers.tabular import RawTable
+from data_connectors.readers.tabular import ROW, RawTable, number_col, text_col
 
-_FIRST_CELL = re.compile(rb'<c r="[A-Z]+(\d+)"[^>]*?(?<!/)>\s*<(?:v|is|f)\b')
+_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 
-def _first_used_row(path: Path, sheet_index: int) -> int:
-    """1-based row of the first cell with a value (fastexcel starts its range there).
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
 
-    Best effort: the worksheet part is found by position; 1 if anything is unusual.
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - ord("A") + 1
+    return n
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """What the worksheet XML says that fastexcel's all-text frame cannot.
+
+    ``first_row``/``first_col``: 1-based sheet position of the frame's first cell (the
+    first row and column holding a value, where fastexcel's range starts). ``numbers``:
+    every cell stored as a number, by (row, column), with its value.
     """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = sorted(
-                (n for n in zf.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)),
-                key=lambda n: int(re.sub(r"\D", "", n.rsplit("/", 1)[1])),
+
+    first_row: int
+    first_col: int
+    numbers: dict[tuple[int, int], float]
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> list[str]:
+    """Worksheet part names in workbook order (the order of fastexcel's sheet names)."""
+    workbook = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels if _local(r.tag) == "Relationship"}
+    parts = []
+    for el in workbook.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+        target = targets.get(rid, "")
+        parts.append(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    return parts
+
+
+def scan_sheet(path: Path, sheet_index: int) -> SheetCells:
+    """Number cells and the start of the used range of one sheet, read from its XML."""
+    with zipfile.ZipFile(path) as zf:
+        part = _sheet_parts(zf)[sheet_index]
+        numbers: dict[tuple[int, int], float] = {}
+        first_row = first_col = 0
+        row = col = 0
+        with zf.open(part) as fh:
+            for event, el in ET.iterparse(fh, events=("start", "end")):
+                tag = _local(el.tag)
+                if event == "start":
+                    if tag == "row":
+                        r = el.get("r")
+                        row, col = (int(r) if r else row + 1), 0
+                    elif tag == "c":
+                        m = _CELL_REF.match(el.get("r") or "")
+                        if m:
+                            col, row = _column_number(m.group(1)), int(m.group(2))
+                        else:
+                            col += 1
+                    continue
+                if tag == "row":
+                    el.clear()
+                if tag != "c":
+                    continue
+                kind = el.get("t", "n")
+                value: str | None = None
+                inline = False
+                for child in el:
+                    name = _local(child.tag)
+                    if name == "v":
+                        value = child.text
+                    elif name == "is":
+                        inline = True
+                if value or inline:
+                    first_row = min(first_row, row) if first_row else row
+                    first_col = min(first_col, col) if first_col else col
+                if kind == "n" and value:
+                    numbers[(row, col)] = float(value)
+                el.clear()
+    return SheetCells(first_row or 1, first_col or 1, numbers)
+
+
+def use_number_cells(table: RawTable, cells: SheetCells) -> RawTable:
+    """Give the data rows' number cells their stored value (``number_col``).
+
+    fastexcel loads every cell as text (a column mixes labels, numbers and suppression
+    marks), so a number cell 1.234 would read like the text "1.234". Number cells keep
+    their value here and never go through the decimal-mark guess, which then sees text
+    cells only. A number cell shown as something else (a date format) keeps its text.
+    """
+    if not cells.numbers:
+        return table
+    ncols = len(table.header)
+    first, last = cells.first_col, cells.first_col + ncols - 1
+    picked = [(r, c, v) for (r, c), v in cells.numbers.items() if first <= c <= last]
+    numbers = pl.DataFrame(
+        {
+            ROW: [r for r, _, _ in picked],
+            "col": [c for _, c, _ in picked],
+            "value": [v for _, _, v in picked],
+        },
+        schema={ROW: pl.Int64, "col": pl.Int64, "value": pl.Float64},
+    )
+    body = table.body
+    for j in range(ncols):
+        in_col = numbers.filter(pl.col("col") == first + j).select(
+            ROW, pl.col("value").alias(number_col(j))
+        )
+        body = body.join(in_col, on=ROW, how="left", maintain_order="left")
+        text = pl.col(text_col(j)).str.strip_chars()
+        shown = text.cast(pl.Float64, strict=False)
+        as_text = shown.is_null() & (text.fill_null("") != "")  # a date or time format
+        body = body.with_columns(
+            pl.when(~as_text).then(pl.col(number_col(j))).alias(number_col(j)),
+            (pl.col(number_col(j)).is_not_null() & ~as_text & (shown != pl.col(number_col(j))))
+            .fill_null(True)
+            .alias("__mismatch"),
+        )
+        bad = body.filter(pl.col("__mismatch") & pl.col(number_col(j)).is_not_null())
+        if not bad.is_empty():
+            raise ReadError(
+                table.file,
+                "cannot match the sheet's number cells to its text (an unusual .xlsx "
+                "layout): save the sheet as CSV (UTF-8) and import that",
+                row=bad[ROW][0],
             )
-            with zf.open(names[sheet_index]) as fh:
-                chunk = fh.read(1 << 20)
-        m = _FIRST_CELL.search(chunk)
-        return int(m.group(1)) if m else 1
-    except Exception:
-        return 1
+        body = body.drop("__mismatch")
+    return replace(table, body=body)
+
+
+def _cells_below(frame: pl.DataFrame, at: int, header_row: int, ncols: int) -> pl.DataFrame:
+    """The sheet rows below the header as the cells frame ``table_from_cells`` takes."""
+    names = frame.columns
+    extra = [pl.col(c).fill_null("").str.contains(r"\S") for c in names[ncols:]]
+    return frame.slice(at + 1).select(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + header_row + 1).alias(ROW),
+        pl.lit(len(names), dtype=pl.Int64).alias(NVALUES),
+        (pl.any_horizontal(extra) if extra else pl.lit(False)).alias(EXTRA),
+        *[
+            pl.col(c).cast(pl.String).fill_null("").alias(text_col(j))
+            for j, c in enumerate(names[:ncols])
+        ],
+    )
 
 
 def read_excel(path: Path, *, file: str | None = None) -> RawTable:
@@ -44,28 +187,38 @@ def read_excel(path: Path, *, file: str | None = None) -> RawTable:
         raise ReadError(name, f"cannot open as an Excel .xlsx workbook ({first})") from None
     problems: list[ReadError] = []
     for idx, sheet_name in enumerate(reader.sheet_names):
+        sheet_file = f"{name} [{sheet_name}]"
         try:
             sheet = reader.load_sheet(idx, header_row=None, dtypes="string")
             frame = sheet.to_polars()
         except Exception as exc:
-            raise ReadError(f"{name} [{sheet_name}]", f"cannot read the sheet ({exc})") from None
+            raise ReadError(sheet_file, f"cannot read the sheet ({exc})") from None
         if frame.is_empty():
             continue
-        offset = _first_used_row(path, idx)
-        records: list[Record] = [
+        try:
+            cells = scan_sheet(path, idx)
+        except (KeyError, IndexError, ValueError, ET.ParseError, zipfile.BadZipFile) as exc:
+            raise ReadError(sheet_file, f"cannot read the sheet's cells ({exc})") from None
+        offset = cells.first_row
+        head: list[Record] = [
             (offset + i, ["" if c is None else str(c) for c in row])
-            for i, row in enumerate(frame.iter_rows())
+            for i, row in enumerate(frame.head(HEADER_SEARCH_ROWS).iter_rows())
         ]
-        if find_header(records) is None:
+        if find_header(head) is None:
             continue
         try:
-            return table_from_records(
-                records,
-                f"{name} [{sheet_name}]",
+            at, header_row, header = header_of(head, sheet_file)
+            below = _cells_below(frame, at, header_row, len(header))
+            table = table_from_cells(
+                below,
+                sheet_file,
+                header=header,
+                header_row=header_row,
                 source=f"fil: {path.name}",
                 retrieved_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
                 default_decimal=".",
             )
+            return use_number_cells(table, cells)
         except ReadError as exc:
             problems.append(exc)
             break

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from data_connectors.readers.errors import ReadError
-from data_connectors.readers.tabular import Cell, RawTable
+from data_connectors.readers.tabular import Cell, RawTable, body_from_rows
 
 
 def table_from_payload(payload: Any, file: str, *, source: str, retrieved_at: datetime) -> RawTable:
@@ -28,7 +28,7 @@ def table_from_payload(payload: Any, file: str, *, source: str, retrieved_at: da
         if not isinstance(row, list):
             raise ReadError(file, "expected a list of values", row=i)
         for j, cell in enumerate(row):
-            if not (cell is None or isinstance(cell, str | int | float)):
+            if isinstance(cell, bool) or not (cell is None or isinstance(cell, str | int | float)):
                 col = columns[j] if j < len(columns) else None
                 raise ReadError(
                     file, f"expected a number, text or null, got {cell!r}", row=i, column=col
@@ -38,7 +38,7 @@ def table_from_payload(payload: Any, file: str, *, source: str, retrieved_at: da
         file=file,
         header=list(columns),
         header_row=None,
-        rows=out,
+        body=body_from_rows(out, len(columns)),
         source=source,
         retrieved_at=retrieved_at,
         default_decimal=",",

@@ -1,24 +1,27 @@
-"""From a header and rows of cells (CSV, Excel, v3 JSON) to canonical aggregate rows.
+"""From a header and a body of cells (CSV, Excel, v3 JSON) to canonical aggregate rows.
 
 Tolerant in what it reads (decimal comma or point, thousands separators, ``..``/``-``/
 ``.``/blank or null for suppressed cells, "... i alt" totals), strict in what it returns:
 every value non-negative and finite, every period and area known, no two rows with the
-same key and different values. The first problem raises ReadError naming file, row and
-column.
+same key and different values. The first problem (by row, then by column as the row is
+read) raises ReadError naming file, row and column.
+
+Everything runs over whole columns in Polars: numbers are parsed with string expressions,
+periods, areas and breakdown values are interpreted once per distinct value and joined
+back. Python touches single cells only to word the error message.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
 
-from data_connectors.areas import Area, UnknownArea, area_by_name
+from data_connectors.areas import UnknownArea, area_by_name
 from data_connectors.canonical import DIMENSIONS, TOTAL, AggregateSchema
 from data_connectors.jobindsats.mappings import (
     MappingError,
@@ -26,7 +29,7 @@ from data_connectors.jobindsats.mappings import (
     mapping,
     plan_columns,
 )
-from data_connectors.periods import Period, PeriodError, parse_period
+from data_connectors.periods import PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
 
 Cell = str | int | float | None
@@ -36,15 +39,35 @@ SUPPRESSED_MARKS = frozenset({"", "..", "-", ".", "…"})
 
 UNKNOWN_AREA_PREFIX = "uoplyst"
 
+ROW = "__row"
+"""Body column: the row number as the user sees it (line in the file, row in the sheet)."""
+NCELLS = "__ncells"
+"""Body column: how many values the row has (checked against the header)."""
+
+
+def text_col(j: int) -> str:
+    """Body column with the text of column ``j`` (null: no value)."""
+    return f"__t{j}"
+
+
+def number_col(j: int) -> str:
+    """Optional body column with the value of column ``j`` when it is stored as a number."""
+    return f"__n{j}"
+
 
 @dataclass
 class RawTable:
-    """A table as read from a file or response, before any interpretation."""
+    """A table as read from a file or response, before any interpretation.
+
+    ``body`` has ``ROW``, ``NCELLS`` and one ``text_col(j)`` per header column; readers of
+    typed formats (Excel, JSON) add ``number_col(j)`` for cells stored as numbers, which
+    keep their value and never go through the decimal-mark guess.
+    """
 
     file: str  # how the user names the input (file path or API call)
     header: list[str]
     header_row: int | None  # line number of the header (None: JSON)
-    rows: list[tuple[int, list[Cell]]]  # (row number as the user sees it, cells)
+    body: pl.DataFrame
     source: str
     retrieved_at: datetime
     default_decimal: str = ","  # for text numbers when the file gives no evidence
@@ -58,51 +81,126 @@ class Converted:
     skipped_unknown_area: int  # "Uoplyst område" rows: not a municipality
 
 
-_COMMA_DEC = re.compile(r"^-?\d+,\d+$")
-_POINT_DEC = re.compile(r"^-?\d+\.\d+$")
-_COMMA_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")
-_POINT_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+def body_from_rows(rows: Sequence[tuple[int, Sequence[Cell]]], ncols: int) -> pl.DataFrame:
+    """A RawTable body from Python rows (saved JSON responses): text and typed numbers."""
+    texts: list[list[str | None]] = [[] for _ in range(ncols)]
+    numbers: list[list[float | None]] = [[] for _ in range(ncols)]
+    for _, cells in rows:
+        for j in range(ncols):
+            cell = cells[j] if j < len(cells) else None
+            if cell is None or isinstance(cell, str):
+                texts[j].append(cell)
+                numbers[j].append(None)
+                continue
+            texts[j].append(str(cell))
+            try:
+                numbers[j].append(float(cell))
+            except OverflowError:  # an integer too large for a float
+                numbers[j].append(float("inf"))
+    columns: dict[str, pl.Series] = {
+        ROW: pl.Series([r for r, _ in rows], dtype=pl.Int64),
+        NCELLS: pl.Series([len(c) for _, c in rows], dtype=pl.Int64),
+    }
+    for j in range(ncols):
+        columns[text_col(j)] = pl.Series(texts[j], dtype=pl.String)
+        columns[number_col(j)] = pl.Series(numbers[j], dtype=pl.Float64)
+    return pl.DataFrame(columns)
+
+
+# -- numbers written as text ------------------------------------------------------------
+_COMMA_DEC = r"^-?[0-9]+,[0-9]+$"
+_POINT_DEC = r"^-?[0-9]+\.[0-9]+$"
+_COMMA_THOUSANDS = r"^-?[0-9]{1,3}(,[0-9]{3})+$"
+_POINT_THOUSANDS = r"^-?[0-9]{1,3}(\.[0-9]{3})+$"
+_COMMA_AFTER_LAST_POINT = r",[^.]*$"
 _NUM = {
-    ",": re.compile(r"^-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"),
-    ".": re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$"),
+    ",": r"^-?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$",
+    ".": r"^-?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$",
 }
-_SPACE_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(\D|$))")
+_INNER_SPACE = r"[0-9][ \u00a0\u202f][0-9]"
+_SPACE_THOUSANDS = re.compile(r"(?<=[0-9])[ \u00a0\u202f](?=[0-9]{3}([^0-9]|$))")
 
 
-def _squash(s: str) -> str:
-    return _SPACE_THOUSANDS.sub("", s.strip())
+def squash(texts: pl.Series) -> pl.Series:
+    """Texts stripped, with space thousands separators (``12 345``) removed.
+
+    The few distinct texts with a space between digits are rewritten in Python (the rule
+    needs look-around, which Polars' regex engine lacks) and mapped back.
+    """
+    s = texts.str.strip_chars()
+    spaced = s.filter(s.str.contains(_INNER_SPACE)).unique()
+    if spaced.is_empty():
+        return s
+    return s.replace({t: _SPACE_THOUSANDS.sub("", t) for t in spaced.to_list()})
+
+
+def detect_decimal_series(texts: pl.Series, default: str) -> str:
+    """ "," or "." as the decimal mark of text numbers, by majority of evidence."""
+    s = pl.col("s")
+    both = s.str.contains(",", literal=True) & s.str.contains(".", literal=True)
+    comma_last = s.str.contains(_COMMA_AFTER_LAST_POINT)
+    comma = (both & comma_last) | (
+        ~both & s.str.contains(_COMMA_DEC) & ~s.str.contains(_COMMA_THOUSANDS)
+    )
+    point = (both & ~comma_last) | (
+        ~both & s.str.contains(_POINT_DEC) & ~s.str.contains(_POINT_THOUSANDS)
+    )
+    # Only texts with a comma or a point are evidence; each distinct one is looked at once.
+    marked = texts.filter(texts.str.contains(r"[,.]")).drop_nulls()
+    frame = squash(marked).value_counts(name="n").rename({marked.name: "s"})
+    n_comma, n_point = frame.select(
+        pl.col("n").filter(comma).sum().alias("comma"),
+        pl.col("n").filter(point).sum().alias("point"),
+    ).row(0)
+    if n_comma == n_point:
+        return default
+    return "," if n_comma > n_point else "."
+
+
+def parse_numbers(squashed: pl.Series, decimal: str) -> pl.Series:
+    """Numbers written with ``decimal`` as decimal mark (already squashed); null if not one."""
+    thousands = "." if decimal == "," else ","
+    frame = pl.DataFrame({"s": squashed})
+    s = pl.col("s")
+    value = (
+        s.str.replace_all(thousands, "", literal=True)
+        .str.replace(decimal, ".", literal=True)
+        .cast(pl.Float64, strict=False)
+    )
+    return frame.select(pl.when(s.str.contains(_NUM[decimal])).then(value)).to_series()
 
 
 def detect_decimal(cells: Iterable[str], default: str) -> str:
     """ "," or "." as the decimal mark of a file's text numbers, by majority of evidence."""
-    comma = point = 0
-    for raw in cells:
-        s = _squash(raw)
-        if "," in s and "." in s:
-            if s.rfind(",") > s.rfind("."):
-                comma += 1
-            else:
-                point += 1
-        elif _COMMA_DEC.match(s) and not _COMMA_THOUSANDS.match(s):
-            comma += 1
-        elif _POINT_DEC.match(s) and not _POINT_THOUSANDS.match(s):
-            point += 1
-    if comma == point:
-        return default
-    return "," if comma > point else "."
+    return detect_decimal_series(pl.Series(list(cells), dtype=pl.String), default)
 
 
 def parse_number(text: str, decimal: str) -> float | None:
     """A number written with ``decimal`` as decimal mark; None if it is not one."""
-    s = _squash(text)
-    if not _NUM[decimal].match(s):
-        return None
-    thousands = "." if decimal == "," else ","
-    return float(s.replace(thousands, "").replace(decimal, "."))
+    value: float | None = parse_numbers(squash(pl.Series([text])), decimal)[0]
+    return value
 
 
 def _example(decimal: str) -> str:
     return "1.234,5" if decimal == "," else "1,234.5"
+
+
+def _show(v: float | None) -> str:
+    return "suppressed" if v is None else f"{v:g}"
+
+
+# -- conversion -------------------------------------------------------------------------
+Problem = Callable[[dict[str, Any]], ReadError]
+"""Words the error for the first offending row (given that row's columns)."""
+
+
+def _lookup(
+    values: pl.Series, name: str, interpret: Callable[[str], dict[str, Any]]
+) -> pl.DataFrame:
+    """A frame keyed by ``name`` with ``interpret`` applied once to every distinct value."""
+    keys = values.unique().to_list()
+    rows = [{name: k, **interpret(k)} for k in keys]
+    return pl.DataFrame(rows, infer_schema_length=None)
 
 
 class _Converter:
@@ -116,85 +214,163 @@ class _Converter:
                 table.file, str(exc), row=table.header_row, column=exc.label or None
             ) from None
         self.mapping = mapping(self.plan.dataset_id)
-        self.periods: dict[str, Period] = {}
-        self.areas: dict[str, Area | None] = {}
-        text_cells = (
-            c
-            for _, cells in table.rows
+        body = table.body
+        texts = [  # the decimal mark is guessed from text cells only, never from numbers
+            body.filter(pl.col(number_col(i)).is_null())[text_col(i)]
+            if number_col(i) in body.columns
+            else body[text_col(i)]
             for i, _lbl, _m in self.plan.measures
-            if i < len(cells) and isinstance(c := cells[i], str)
-        )
-        self.decimal = detect_decimal(text_cells, table.default_decimal)
+        ]
+        all_text = pl.concat(texts) if texts else pl.Series([], dtype=pl.String)
+        self.decimal = detect_decimal_series(all_text, table.default_decimal)
 
     def err(self, row: int, col: int, problem: str) -> ReadError:
         return ReadError(self.t.file, problem, row=row, column=self.t.header[col].strip())
 
-    def period(self, row: int, cell: Cell) -> Period:
-        text = "" if cell is None else str(cell).strip()
-        p = self.periods.get(text)
-        if p is None:
-            try:
-                p = parse_period(text)
-            except PeriodError as exc:
-                raise self.err(row, self.plan.period, str(exc)) from None
-            self.periods[text] = p
-        return p
+    # -- interpreting distinct values ---------------------------------------------------
+    @staticmethod
+    def _period(text: str) -> dict[str, Any]:
+        try:
+            p = parse_period(text)
+        except PeriodError as exc:
+            return {"period": None, "period_type": None, "period_start": None,
+                    "period_end": None, "__period_error": str(exc)}  # fmt: skip
+        return {"period": p.code, "period_type": p.type, "period_start": p.start,
+                "period_end": p.end, "__period_error": None}  # fmt: skip
 
-    def area(self, row: int, cell: Cell) -> Area | None:
-        text = "" if cell is None else str(cell).strip()
-        if text in self.areas:
-            return self.areas[text]
+    @staticmethod
+    def _area(text: str) -> dict[str, Any]:
+        none = {"area_code": None, "area_name": None, "area_level": None}
         if not text:
-            raise self.err(row, self.plan.area, "empty area, expected a municipality name")
-        found: Area | None
+            return {
+                **none,
+                "__skip": False,
+                "__area_error": "empty area, expected a municipality name",
+            }
         if text.casefold().startswith(UNKNOWN_AREA_PREFIX):
-            found = None
-        else:
-            try:
-                found = area_by_name(text)
-            except UnknownArea:
-                raise self.err(
-                    row,
-                    self.plan.area,
-                    f"unknown area {text!r}: expected a municipality name as in "
-                    "reference/municipalities.csv (e.g. 'Favrskov'), a region or 'Hele landet'",
-                ) from None
-        self.areas[text] = found
-        return found
+            return {**none, "__skip": True, "__area_error": None}
+        try:
+            a = area_by_name(text)
+        except UnknownArea:
+            return {
+                **none,
+                "__skip": False,
+                "__area_error": f"unknown area {text!r}: expected a municipality name as in "
+                "reference/municipalities.csv (e.g. 'Favrskov'), a region or 'Hele landet'",
+            }
+        return {"area_code": a.code, "area_name": a.name, "area_level": a.level,
+                "__skip": False, "__area_error": None}  # fmt: skip
 
-    def value(self, row: int, col: int, label: str, cell: Cell) -> float | None:
-        if cell is None:
-            return None
-        if isinstance(cell, bool):
-            raise self.err(row, col, f"expected a number, got {cell!r}")
-        if isinstance(cell, int | float):
-            v = float(cell)
-        else:
-            text = cell.strip()
-            if text in SUPPRESSED_MARKS:
-                return None
-            parsed = parse_number(text, self.decimal)
-            if parsed is None:
-                mark = "comma" if self.decimal == "," else "point"
-                raise self.err(
-                    row,
-                    col,
-                    f"expected a number (decimal {mark}, e.g. {_example(self.decimal)}) or a "
-                    f"suppression mark (.., -, . or blank), got {text[:40]!r}",
-                )
-            v = parsed
-        if not math.isfinite(v):
-            raise self.err(row, col, f"expected a finite number, got {cell!r}")
-        if v < 0:
-            raise self.err(row, col, f"negative value {v:g}: counts and rates must be 0 or more")
-        return v
+    def _dimension_values(self, texts: pl.Series, dimension: str, name: str) -> pl.DataFrame:
+        def stored(text: str) -> dict[str, Any]:
+            return {name: self.mapping.value(dimension, text) if text else None}
 
+        return _lookup(texts, f"{name}_text", stored)
+
+    def _value_columns(self, k: int, j: int) -> list[pl.Series]:
+        """Value, and the flags bad text / not finite / negative, of measure ``k`` (column j)."""
+        body = self.t.body
+        raw = body[text_col(j)]
+        stripped = raw.str.strip_chars()
+        typed = (
+            body[number_col(j)]
+            if number_col(j) in body.columns
+            else pl.Series([None] * body.height, dtype=pl.Float64)
+        )
+        suppressed = stripped.is_null() | stripped.is_in(list(SUPPRESSED_MARKS))
+        parsed = parse_numbers(squash(stripped), self.decimal)
+        frame = pl.DataFrame({"typed": typed, "suppressed": suppressed, "parsed": parsed})
+        out = frame.select(
+            pl.when(pl.col("typed").is_not_null())
+            .then(pl.col("typed"))
+            .when(~pl.col("suppressed"))
+            .then(pl.col("parsed"))
+            .alias(f"__v{k}"),
+            (pl.col("typed").is_null() & ~pl.col("suppressed") & pl.col("parsed").is_null()).alias(
+                f"__bad{k}"
+            ),
+        ).with_columns(
+            (pl.col(f"__v{k}").is_not_null() & ~pl.col(f"__v{k}").is_finite()).alias(f"__inf{k}"),
+            (pl.col(f"__v{k}") < 0).fill_null(False).alias(f"__neg{k}"),
+        )
+        return [*out.get_columns(), typed.is_not_null().alias(f"__typed{k}")]
+
+    # -- the whole table ----------------------------------------------------------------
     def convert(self) -> Converted:
         t, plan = self.t, self.plan
+        body = t.body
         ncols = len(t.header)
-        cols: dict[str, list[Any]] = {
-            c: []
-            for c in (
+        if body.is_empty():
+            raise ReadError(
+                t.file, "no data rows below the header: nothing to import", row=t.header_row
+            )
+
+        def text(j: int) -> pl.Expr:
+            return pl.col(text_col(j)).fill_null("").str.strip_chars()
+
+        dims = [(i, d, f"__dim{n}") for n, (i, d) in enumerate(plan.dimensions)]
+        wide = body.select(
+            ROW,
+            NCELLS,
+            text(plan.period).alias("__p"),
+            text(plan.area).alias("__a"),
+            *[text(i).alias(f"{name}_text") for i, _d, name in dims],
+        )
+        wide = wide.join(
+            _lookup(wide["__p"], "__p", self._period), on="__p", how="left", maintain_order="left"
+        ).join(_lookup(wide["__a"], "__a", self._area), on="__a", how="left", maintain_order="left")
+        for _i, d, name in dims:
+            wide = wide.join(
+                self._dimension_values(wide[f"{name}_text"], d, name),
+                on=f"{name}_text",
+                how="left",
+                maintain_order="left",
+            )
+        wide = wide.with_columns(
+            [s for k, (j, _l, _m) in enumerate(plan.measures) for s in self._value_columns(k, j)]
+        )
+
+        # Rows with the same period, area and breakdown: a measure whose value differs from
+        # the first such row's is a conflict; identical repeats are kept once.
+        kept = wide.filter(~pl.col("__skip"))
+        row_key = ["period", "area_code", *[name for _i, _d, name in dims]]
+        repeated = kept.filter(pl.struct(row_key).is_duplicated())
+        conflicts = (
+            pl.concat(
+                [
+                    repeated.select(
+                        ROW,
+                        *row_key,
+                        pl.col(f"__v{k}").alias("value"),
+                        pl.lit(k, dtype=pl.Int32).alias("__k"),
+                    )
+                    for k in range(len(plan.measures))
+                ]
+            )
+            .sort(ROW, "__k")
+            .with_columns(
+                pl.col("value").first().over(*row_key, "__k").alias("__first_value"),
+                pl.col(ROW).first().over(*row_key, "__k").alias("__first_row"),
+            )
+            .filter(~pl.col("value").eq_missing(pl.col("__first_value")))
+        )
+        wide = wide.with_columns(
+            pl.col(ROW)
+            .is_in(conflicts.filter(pl.col("__k") == k)[ROW].implode())
+            .alias(f"__conflict{k}")
+            for k in range(len(plan.measures))
+        )
+        self._raise_first_problem(wide, conflicts, dims, ncols)
+
+        skipped = int(wide["__skip"].sum())
+        firsts = kept.filter(pl.struct(row_key).is_first_distinct())
+        if firsts.is_empty():
+            what = "only 'Uoplyst område' rows" if skipped else "no data rows below the header"
+            raise ReadError(t.file, f"{what}: nothing to import", row=t.header_row)
+        present = {d for _i, d, _name in dims}
+        df = (
+            firsts.select(
+                pl.lit(plan.dataset_id).alias("dataset_id"),
                 "period",
                 "period_type",
                 "period_start",
@@ -202,81 +378,131 @@ class _Converter:
                 "area_code",
                 "area_name",
                 "area_level",
-                *DIMENSIONS,
-                "measure_id",
-                "value",
+                *[pl.col(name).alias(d) for _i, d, name in dims],
+                pl.concat_list(pl.lit(mid) for _j, _l, mid in plan.measures).alias("measure_id"),
+                pl.concat_list(f"__v{k}" for k in range(len(plan.measures))).alias("value"),
             )
-        }
-        seen: dict[tuple[Any, ...], tuple[float | None, int]] = {}
-        skipped = 0
-        dim_index = dict(plan.dimensions)
-        for row, cells in t.rows:
-            if len(cells) != ncols:
-                raise ReadError(
-                    t.file,
-                    f"{len(cells)} values but the header has {ncols} columns",
-                    row=row,
-                )
-            p = self.period(row, cells[plan.period])
-            a = self.area(row, cells[plan.area])
-            if a is None:
-                skipped += 1
-                continue
-            dims = {d: TOTAL for d in DIMENSIONS}
-            for i, d in dim_index.items():
-                raw = cells[i]
-                text = "" if raw is None else str(raw).strip()
-                if not text:
-                    raise self.err(row, i, "empty value, expected a category or '... i alt'")
-                dims[d] = self.mapping.value(d, text)
-            for i, label, mid in plan.measures:
-                v = self.value(row, i, label, cells[i])
-                key = (p.code, a.code, *dims.values(), mid)
-                if key in seen:
-                    old, old_row = seen[key]
-                    if old != v:
-                        raise self.err(
-                            row,
-                            i,
-                            f"conflicts with row {old_row}: same period, area and breakdown "
-                            f"but value {_show(v)} here and {_show(old)} there",
-                        )
-                    continue
-                seen[key] = (v, row)
-                cols["period"].append(p.code)
-                cols["period_type"].append(p.type)
-                cols["period_start"].append(p.start)
-                cols["period_end"].append(p.end)
-                cols["area_code"].append(a.code)
-                cols["area_name"].append(a.name)
-                cols["area_level"].append(a.level)
-                for d in DIMENSIONS:
-                    cols[d].append(dims[d])
-                cols["measure_id"].append(mid)
-                cols["value"].append(v)
-        if not cols["period"]:
-            what = "only 'Uoplyst område' rows" if skipped else "no data rows below the header"
-            raise ReadError(t.file, f"{what}: nothing to import", row=t.header_row)
-        n = len(cols["period"])
-        df = pl.DataFrame(
-            {
-                "dataset_id": [plan.dataset_id] * n,
-                **cols,
-            },
-            schema_overrides={"value": pl.Float64},
-        ).with_columns(
-            pl.col("value").is_null().alias("suppressed"),
-            pl.lit(t.source).alias("source"),
-            pl.lit(t.retrieved_at.astimezone(UTC))
-            .dt.convert_time_zone("UTC")
-            .alias("retrieved_at"),
+            .explode("measure_id", "value")
+            .with_columns(
+                *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in present],
+                pl.col("value").is_null().alias("suppressed"),
+                pl.lit(t.source).alias("source"),
+                pl.lit(t.retrieved_at.astimezone(UTC))
+                .dt.convert_time_zone("UTC")
+                .alias("retrieved_at"),
+            )
         )
-        df = AggregateSchema.validate(df.select(AggregateSchema.column_names()), cast=True)
-        return Converted(df, plan.dataset_id, len(t.rows), skipped)
+        df = _validated(df.select(AggregateSchema.column_names()))
+        return Converted(df, plan.dataset_id, body.height, skipped)
+
+    def _raise_first_problem(
+        self,
+        wide: pl.DataFrame,
+        conflicts: pl.DataFrame,
+        dims: list[tuple[int, str, str]],
+        ncols: int,
+    ) -> None:
+        """Raise the error the first offending row gives, checks in the order a row is read."""
+        plan = self.plan
+        checks: list[tuple[pl.Expr, Problem]] = [
+            (
+                pl.col(NCELLS) != ncols,
+                lambda r: ReadError(
+                    self.t.file,
+                    f"{r[NCELLS]} values but the header has {ncols} columns",
+                    row=r[ROW],
+                ),
+            ),
+            (
+                pl.col("__period_error").is_not_null(),
+                lambda r: self.err(r[ROW], plan.period, r["__period_error"]),
+            ),
+            (
+                pl.col("__area_error").is_not_null(),
+                lambda r: self.err(r[ROW], plan.area, r["__area_error"]),
+            ),
+        ]
+        kept = ~pl.col("__skip").fill_null(False)
+        for i, _d, name in dims:
+            checks.append(
+                (
+                    kept & (pl.col(f"{name}_text") == ""),
+                    lambda r, i=i: self.err(  # type: ignore[misc]
+                        r[ROW], i, "empty value, expected a category or '... i alt'"
+                    ),
+                )
+            )
+        mark = "comma" if self.decimal == "," else "point"
+        for k, (j, _label, _mid) in enumerate(plan.measures):
+            checks += [
+                (
+                    kept & pl.col(f"__bad{k}"),
+                    lambda r, j=j: self.err(  # type: ignore[misc]
+                        r[ROW],
+                        j,
+                        f"expected a number (decimal {mark}, e.g. {_example(self.decimal)}) or "
+                        "a suppression mark (.., -, . or blank), got "
+                        f"{r[text_col(j)].strip()[:40]!r}",
+                    ),
+                ),
+                (
+                    kept & pl.col(f"__inf{k}"),
+                    lambda r, j=j, k=k: self.err(  # type: ignore[misc]
+                        r[ROW],
+                        j,
+                        "expected a finite number, got "
+                        + (r[text_col(j)] if r[f"__typed{k}"] else repr(r[text_col(j)])),
+                    ),
+                ),
+                (
+                    kept & pl.col(f"__neg{k}"),
+                    lambda r, j=j, k=k: self.err(  # type: ignore[misc]
+                        r[ROW],
+                        j,
+                        f"negative value {r[f'__v{k}']:g}: counts and rates must be 0 or more",
+                    ),
+                ),
+                (
+                    kept & pl.col(f"__conflict{k}"),
+                    lambda r, j=j, k=k: self._conflict(conflicts, r[ROW], j, k),  # type: ignore[misc]
+                ),
+            ]
+        flags = wide.with_columns(
+            [expr.fill_null(False).alias(f"__check{n}") for n, (expr, _p) in enumerate(checks)]
+        )
+        names = [f"__check{n}" for n in range(len(checks))]
+        first = flags.filter(pl.any_horizontal(names)).head(1)
+        if first.is_empty():
+            return
+        row = first.join(self.t.body, on=ROW, how="left", suffix="_body").row(0, named=True)
+        for n, (_expr, problem) in enumerate(checks):
+            if row[f"__check{n}"]:
+                raise problem(row)
+
+    def _conflict(self, conflicts: pl.DataFrame, row: int, col: int, k: int) -> ReadError:
+        hit = conflicts.filter((pl.col(ROW) == row) & (pl.col("__k") == k)).row(0, named=True)
+        return self.err(
+            row,
+            col,
+            f"conflicts with row {hit['__first_row']}: same period, area and breakdown "
+            f"but value {_show(hit['value'])} here and {_show(hit['__first_value'])} there",
+        )
 
 
-def _show(v: float | None) -> str:
-    return "suppressed" if v is None else f"{v:g}"
+VALIDATE_ROWS = 100_000
+"""Rows validated at a time: dataframely's checks take several times a frame's memory."""
+
+
+def _validated(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` checked against ``AggregateSchema``, in slices to bound the memory it takes.
+
+    The key is unique across slices by construction: one row per distinct period, area
+    and breakdown (``is_first_distinct``), one value per measure column, one dataset.
+    """
+    return pl.concat(
+        [AggregateSchema.validate(part, cast=True) for part in df.iter_slices(VALIDATE_ROWS)],
+        rechunk=False,
+    )
 
 
 def to_aggregate(
@@ -284,7 +510,3 @@ def to_aggregate(
 ) -> Converted:
     """Canonical aggregate rows of ``table`` (dataset detected from the header if not given)."""
     return _Converter(table, dataset_id, extra_groups).convert()
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
