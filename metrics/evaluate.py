@@ -294,6 +294,8 @@ def _extract_notes(inputs: Inputs, target: Target, municipality: str, year: int)
         parts = [r["personer_op"], r["personer_ned"], r["personer_uaendret"]]
         if r[f"andel_{which}"] is None or any(p is None for p in parts) or not sum(parts):
             continue
+        if _suppressed(r[f"personer_{which}"], sum(parts), get_metric(target.metric_id)):
+            continue  # a share about fewer than 5 persons is never printed
         computed = 100.0 * r[f"personer_{which}"] / sum(parts)
         if abs(computed - r[f"andel_{which}"]) > 0.5 + 1e-9:
             notes.append(

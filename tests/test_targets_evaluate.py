@@ -362,3 +362,36 @@ def test_baseline_over_a_suppressed_month_is_not_computed() -> None:
     assert any("Basislinjen kan ikke beregnes" in n and "januar 2021" in n for n in row["notes"])
     # The year itself is fine: 110 <= 117.
     assert (row["value"], row["status"]) == (pytest.approx(110.0), "nået")
+
+
+def test_extract_share_note_never_prints_a_share_of_fewer_than_5_persons() -> None:
+    plan = _shipped_plan()
+    plan6 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "6a"]})
+
+    def rows_for(up: int, down: int, same: int, stated: float) -> list[dict[str, object]]:
+        out: list[dict[str, object]] = [
+            {
+                "period": "2022M06",
+                "measure_id": "andel_op",
+                "hours_band": "1-5 timer",
+                "value": stated,
+            }
+        ]
+        for m, v in (("personer_op", up), ("personer_ned", down), ("personer_uaendret", same)):
+            out.append(
+                {"period": "2022M06", "measure_id": m, "hours_band": "1-5 timer", "value": v}
+            )
+        return out
+
+    # 30 of 100 went up = 30 %, the extract states 40 %: the disagreement is reported.
+    big = inputs_of(
+        fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows_for(30, 10, 60, 40.0))
+    )
+    notes = _row(api.evaluate_plan(big, plan6), "6a")["notes"]
+    assert any("Udtrækket angiver 40,0 %" in n and "30,0 %" in n for n in notes)
+    # 3 of 100 went up = 3 %, stated 4 %: a share about 3 persons is not printed.
+    small = inputs_of(
+        fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows_for(3, 37, 60, 4.0))
+    )
+    notes = _row(api.evaluate_plan(small, plan6), "6a")["notes"]
+    assert not any("Udtrækket angiver" in n for n in notes)
