@@ -55,17 +55,45 @@ def _axis_suffix(unit: str) -> str:
     return " %" if unit == "pct" else ""
 
 
-def base_layout(fig: go.Figure, *, title: str, unit: str = "", height: int = 420) -> go.Figure:
+LEGEND_GAP = 44
+"""Pixels between the bottom of the plot and the top of a legend below it: room for the
+x axis' tick labels, so the legend never runs into them."""
+LEGEND_ROOM = 100
+"""Bottom margin of a chart with a legend below: tick labels plus two legend rows."""
+
+
+def legend_below(fig: go.Figure, height: int) -> go.Figure:
+    """Put the legend on its own rows under the plot, a fixed distance below the tick
+    labels whatever the chart's height (the legend's y is a fraction of the plot)."""
+    margin = fig.layout.margin
+    plot = max(100, height - (margin.t or 0) - (margin.b or 0))
+    fig.update_layout(
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -LEGEND_GAP / plot,
+            "x": 0,
+            "xanchor": "left",
+        }
+    )
+    return fig
+
+
+def base_layout(
+    fig: go.Figure, *, title: str, unit: str = "", height: int = 420, legend: bool = True
+) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 17}},
         separators=SEPARATORS,
         template="plotly_white",
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 60, "r": 30, "t": 60, "b": 50},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        margin={"l": 60, "r": 30, "t": 60, "b": LEGEND_ROOM if legend else 50},
+        showlegend=legend,
         hovermode="x unified",
     )
+    if legend:
+        legend_below(fig, height)
     fig.update_yaxes(
         ticksuffix=_axis_suffix(unit),
         title_text=fmt.UNIT_LABEL.get(unit, unit) if unit and unit != "pct" else None,
@@ -279,8 +307,7 @@ def small_multiples(
             row=i // cols + 1,
             col=i % cols + 1,
         )
-    base_layout(fig, title=title, unit=unit, height=260 * rows + 80)
-    fig.update_layout(showlegend=False)
+    base_layout(fig, title=title, unit=unit, height=260 * rows + 80, legend=False)
     fig.update_yaxes(title_text=None)
     vals, text = month_ticks(list(df["period_start"]), max_ticks=6)
     if vals:
@@ -324,8 +351,8 @@ def ranking_bar(
         )
     )
     height = max(360, 14 * r.height + 120)
-    base_layout(fig, title=title, unit="", height=height)
-    fig.update_layout(hovermode="closest", showlegend=False, bargap=0.15)
+    base_layout(fig, title=title, unit="", height=height, legend=False)
+    fig.update_layout(hovermode="closest", bargap=0.15)
     fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, title_text=None, ticksuffix="")
     fig.update_xaxes(ticksuffix=_axis_suffix(unit), separatethousands=True, exponentformat="none")
     return fig
@@ -351,8 +378,8 @@ def bars(
             hovertemplate=f"%{{x}}: %{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}<extra></extra>",
         )
     )
-    base_layout(fig, title=title, unit=unit)
-    fig.update_layout(hovermode="closest", showlegend=False)
+    base_layout(fig, title=title, unit=unit, legend=False)
+    fig.update_layout(hovermode="closest")
     return fig
 
 
@@ -404,7 +431,7 @@ def rate_with_interval(
             )
         )
     base_layout(fig, title=title, unit="pct")
-    fig.update_layout(hovermode="closest", showlegend=True)
+    fig.update_layout(hovermode="closest")
     fig.update_yaxes(range=[0, 105])
     return fig
 
@@ -415,7 +442,7 @@ def benchmark(
     title: str,
     actual: str = "faktisk",
     expected: str = "forventet",
-    height: int = 340,
+    height: int = 380,
 ) -> go.Figure:
     """STAR's benchmark: actual and expected full-time persons on public support per
     rolling year (``period`` codes like ``2022QMAT04``), expected as a dashed line."""
@@ -427,7 +454,7 @@ def benchmark(
         go.Scatter(
             x=x,
             y=s[expected].to_list(),
-            name="Forventet efter kommunens rammevilkår",
+            name="Forventet ud fra rammevilkår",
             mode="lines",
             line={"color": MUTED, "width": 3, "dash": "dash"},
             hovertemplate=hover + "<extra>Forventet</extra>",
@@ -445,6 +472,8 @@ def benchmark(
         )
     )
     base_layout(fig, title=title, unit="fuldtidspersoner", height=height)
+    # Half the width per entry: the two labels can never run into each other.
+    fig.update_layout(legend={"entrywidthmode": "fraction", "entrywidth": 0.45})
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="normal")
     return fig

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import export, fmt
+from dashboard import export, fmt, loaders
 from dashboard.charts import STATUS_COLOURS
 
 
@@ -195,6 +195,7 @@ def table(
     key: str | None = None,
     column_config: Mapping[str, Any] | None = None,
     height: int | Literal["auto"] = "auto",
+    numbers: Sequence[str] = (),
 ) -> None:
     """Every table the pages show goes through here: no index, full width, a missing
     value or note blank (never the word "None"), numbers with Danish separators. The
@@ -220,7 +221,14 @@ def table(
     gappy += gappy_time
     numeric = [c for c, dtype in shown.schema.items() if dtype.is_numeric()]
     styled = shown.to_pandas().style.format({c: number_cell for c in numeric}, na_rep="")
-    config = {c: v for c, v in (column_config or {}).items() if c not in (*numeric, *gappy)}
+    config: dict[str, Any] = {
+        c: v for c, v in (column_config or {}).items() if c not in (*numeric, *gappy)
+    }
+    # Numbers shown as Danish text (``numbers``, or a numeric column with gaps) are
+    # right-aligned like numbers.
+    for c in (*numbers, *gappy):
+        if c in shown.columns and shown.schema[c] == pl.String:
+            config[c] = st.column_config.TextColumn(c, alignment="right")
     st.dataframe(
         styled,
         hide_index=True,
@@ -231,9 +239,111 @@ def table(
     )
 
 
-def value_table(df: pl.DataFrame, *, key: str, height: int | Literal["auto"] = "auto") -> None:
-    """A table of numbers, Danish-localised, suppressed values blank and marked <5."""
-    table(export.prepare(df), key=key, height=height)
+VALUE = export.COLUMN_LABELS["value"]
+REMARK = export.COLUMN_LABELS["suppressed"]
+NOTE = export.COLUMN_LABELS["note"]
+
+
+def _cell_formatter(unit: str, spec: str) -> Callable[[float | None], str]:
+    def cell(value: float | None) -> str:
+        return fmt.cell(value, unit, spec)
+
+    return cell
+
+
+def value_cells(df: pl.DataFrame, columns: Mapping[str, tuple[str, str]]) -> pl.DataFrame:
+    """Numbers as Danish text in the metric's display format and unit (``{column: (unit,
+    spec)}``), blank when missing, like the cards: "45 %", "1.000", "7,8 %"."""
+    return df.with_columns(
+        pl.col(c).map_elements(
+            _cell_formatter(unit, spec), return_dtype=pl.String, skip_nulls=False
+        )
+        for c, (unit, spec) in columns.items()
+        if c in df.columns
+    )
+
+
+def value_table(
+    df: pl.DataFrame,
+    *,
+    key: str,
+    height: int | Literal["auto"] = "auto",
+    unit: str | None = None,
+    spec: str = ",.1f",
+) -> None:
+    """A table of a KPI's values, Danish-localised, suppressed values blank and marked
+    <5. With ``unit`` the values are shown in the metric's format and unit. A ``note``
+    column (why a comparison figure is missing) goes into the remark column."""
+    shown = export.prepare(df)
+    if NOTE in shown.columns:
+        if REMARK in shown.columns:
+            shown = shown.with_columns(pl.coalesce(NOTE, REMARK).alias(REMARK)).drop(NOTE)
+        else:
+            shown = shown.rename({NOTE: REMARK})
+    if unit is not None:
+        shown = value_cells(shown, {VALUE: (unit, spec)})
+    table(shown, key=key, height=height, numbers=(VALUE,))
+
+
+EVALUATION_NUMBERS = ("Værdi", "Målværdi", "Afstand til mål", "Fremskrivning")
+
+
+def evaluation_table(evaluation: pl.DataFrame) -> pl.DataFrame:
+    """A plan's evaluation as a table: value, target, projection in each metric's display
+    format and unit, the gap signed (``%-point`` for shares), as on the Overblik cards."""
+    rows = []
+    for r in evaluation.iter_rows(named=True):
+        metric = loaders.get_metric(r["metric_id"])
+        unit, spec = r.get("unit") or metric.unit, metric.fmt
+        rows.append(
+            {
+                "Mål": r["label"],
+                "Status": r["status"],
+                "Værdi": fmt.cell(r["value"], unit, spec, suppressed=bool(r.get("suppressed"))),
+                "Målværdi": fmt.cell(r["target"], unit, spec),
+                "Afstand til mål": fmt.signed_cell(r["gap"], unit, spec),
+                "Fremskrivning": fmt.cell(r["projection"], unit, spec),
+                "Forklaring": r["explanation"],
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema=dict.fromkeys(
+            (
+                "Mål",
+                "Status",
+                "Værdi",
+                "Målværdi",
+                "Afstand til mål",
+                "Fremskrivning",
+                "Forklaring",
+            ),
+            pl.String,
+        ),
+    )
+
+
+def comparison_notes(comp: pl.DataFrame) -> list[str]:
+    """Why an area's comparison figures are missing or hidden, one line per area and
+    note (``note`` of ``metrics.api.comparison``), with how many periods it applies to."""
+    if "note" not in comp.columns:
+        return []
+    noted = comp.filter(pl.col("note").is_not_null())
+    if noted.is_empty():
+        return []
+    n_periods = comp["period"].n_unique()
+    out = []
+    for (area_name, note), part in noted.group_by("area_name", "note", maintain_order=True):
+        k = part["period"].n_unique()
+        when = "" if k == n_periods else f" ({k} af {n_periods} perioder)"
+        out.append(f"{area_name}: {note}{when}.")
+    return out
+
+
+def notes_caption(comp: pl.DataFrame) -> None:
+    lines = comparison_notes(comp)
+    if lines:
+        st.caption(" ".join(lines))
 
 
 def unit_text(unit: str) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import fmt
+from dashboard import charts, fmt
 
 DEMO_BANNER = "Demodata – ikke rigtige tal"
 SUPPRESSION_NOTE = "Tal om færre end 5 personer er udeladt (vist som <5 eller tomt felt)."
@@ -61,6 +61,7 @@ COLUMN_LABELS: dict[str, str] = {
     "rate": "Fejlandel",
     "ci_low": "Nedre grænse (95 %)",
     "ci_high": "Øvre grænse (95 %)",
+    "note": "Note",
 }
 
 CHROMIUM = "/usr/bin/chromium"
@@ -215,17 +216,24 @@ def _ensure_kaleido() -> None:
     _kaleido_started = True
 
 
-def with_footnote(fig: go.Figure, footnote: Footnote | None) -> go.Figure:
-    """A copy of ``fig`` with the footnote written under the plot (for image exports)."""
+def with_footnote(
+    fig: go.Figure, footnote: Footnote | None, *, height: int | None = None
+) -> go.Figure:
+    """A copy of ``fig`` with the footnote written under the plot (for image exports);
+    a legend below the plot keeps its room above the footnote (``height``: the image's)."""
     out = go.Figure(fig)
     if footnote is None:
         return out
     lines = footnote.lines()
-    bottom = 60 + 16 * len(lines)
     margin = out.layout.margin
+    legend = out.layout.showlegend is not False and (out.layout.legend.y or 0) < 0
+    room = (charts.LEGEND_ROOM if legend else 50) + 10
+    bottom = room + 16 * len(lines)
     out.update_layout(
         margin={"b": bottom, "l": margin.l or 60, "r": margin.r or 30, "t": margin.t or 60},
     )
+    if legend and height is not None:
+        charts.legend_below(out, height)
     out.add_annotation(
         text="<br>".join(lines),
         xref="paper",
@@ -255,8 +263,8 @@ def figure_bytes(
         raise ValueError(f"unsupported image format {fmt_!r}")
     import kaleido
 
-    fig = with_footnote(fig, footnote)
     height = height + 16 * (len(footnote.lines()) if footnote else 0)
+    fig = with_footnote(fig, footnote, height=height)
     spec = fig.to_dict()
     with _kaleido_lock:
         _ensure_kaleido()

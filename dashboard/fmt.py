@@ -52,6 +52,20 @@ def signed(value: float | int | None, unit: str, spec: str = ",.0f") -> str:
     return text + (" %-point" if unit == "pct" else "")
 
 
+def cell(
+    value: float | int | None, unit: str, spec: str = ",.0f", *, suppressed: bool = False
+) -> str:
+    """A table cell: like :func:`with_unit`, but blank (not a dash) when missing."""
+    if (value is None or value != value) and not suppressed:  # None or NaN
+        return ""
+    return with_unit(value, unit, spec, suppressed=suppressed)
+
+
+def signed_cell(value: float | int | None, unit: str, spec: str = ",.0f") -> str:
+    """A difference in a table cell: like :func:`signed`, blank when missing."""
+    return "" if value is None or value != value else signed(value, unit, spec)
+
+
 _PERIOD = re.compile(r"^(\d{4})M(\d{2})$")
 _ROLLING = re.compile(r"^(\d{4})QMAT0?([1-4])$")
 

@@ -245,8 +245,9 @@ def test_maal_drilldown_and_target_switch(app_env: Path) -> None:
     tables = at.dataframe
     trend = tables[0].value
     assert len(trend) == 24  # 2021 and 2022, month by month
-    assert trend["Værdi"].tolist()[:1] == [150.0]
-    assert trend["Værdi"].tolist()[-1] == 116.0
+    # Shown in the metric's display format (",.0f", full-time persons: no unit suffix).
+    assert trend["Værdi"].tolist()[:1] == ["150"]
+    assert trend["Værdi"].tolist()[-1] == "116"
     # Breakdown by benefit group: the suppressed group stays blank and is marked <5.
     split = tables[1].value
     udh = split[split["Gruppe"] == "Uddannelseshjælp"]
@@ -271,6 +272,14 @@ def test_maal_drilldown_and_target_switch(app_env: Path) -> None:
     assert dec["region"] == ""
     assert dec["land"] == "1.000"
     assert dec["gruppe"] == "466"
+    # Why the region is blank: 3 of its 19 municipalities loaded, 16 missing.
+    notes = comp[comp["Periode"] == "2022M12"].set_index("Niveau")["Bemærkning"]
+    assert notes["region"] == "Ikke opgjort: 16 af 19 kommuner mangler tal for perioden"
+    assert notes["kommune"] == notes["land"] == notes["gruppe"] == ""
+    assert any(
+        c.value.startswith("Region Midtjylland: Ikke opgjort: 16 af 19 kommuner")
+        for c in at.caption
+    )
 
     # Switch target: the URL follows and the page shows the other target.
     at.selectbox(key="maal:maal").select("1a").run()
@@ -292,13 +301,23 @@ def test_kommuner_without_plan_gets_all_kpis(app_env: Path) -> None:
     assert row["Hele landet"] == "1.000"
     assert row["Sammenligningsgruppe"] == "466"
     assert row["Placering 2022"] == "3 af 3"
+    assert row["Bemærkning"] == "Region: Ikke opgjort: 16 af 19 kommuner mangler tal for perioden"
 
 
 def test_kommuner_with_plan_shows_its_evaluation(app_env: Path) -> None:
     at = _app("views/kommuner.py", kommune="710", aar="2022")
     plan_table = at.dataframe[0].value.set_index("Mål")
-    assert plan_table.loc["Langtidsledige (gennemsnit i året)", "Værdi"] == 108.0
-    assert plan_table.loc["Virksomhedsbesøg i året", "Status"] == "nået"
+    # As on the Overblik cards, in each metric's format: average 108 against at most 117,
+    # gap 108 - 117 = -9 (a minus sign); 84 visits against at least 75, gap +9.
+    ltu = plan_table.loc["Langtidsledige (gennemsnit i året)"]
+    assert (ltu["Værdi"], ltu["Målværdi"], ltu["Afstand til mål"], ltu["Fremskrivning"]) == (
+        "108",
+        "117",
+        "−9",
+        "108",
+    )
+    visits = plan_table.loc["Virksomhedsbesøg i året"]
+    assert (visits["Værdi"], visits["Afstand til mål"], visits["Status"]) == ("84", "+9", "nået")
 
 
 def test_ledelsestilsyn_error_rate_with_interval(app_env: Path) -> None:
@@ -312,7 +331,9 @@ def test_ledelsestilsyn_error_rate_with_interval(app_env: Path) -> None:
     by_group = at.dataframe[0].value.set_index("Gruppe")
     assert by_group.loc["Aktivitetsparat", "Antal sager"] == 6
     assert by_group.loc["Aktivitetsparat", "Sager med fejl"] == 4
-    assert by_group.loc["Jobparat", "Fejlandel"] == pytest.approx(25.0)
+    # Shares as the cards show them: whole percent. 4 of 6 = 66,7 -> 67 %, 1 of 4 = 25 %.
+    assert by_group.loc["Aktivitetsparat", "Fejlandel"] == "67 %"
+    assert by_group.loc["Jobparat", "Fejlandel"] == "25 %"
     # No case ids on the screen.
     assert "S001" not in str([d.value for d in at.dataframe])
     at.selectbox(key="ledelsestilsyn:tilsyn").select("checklist_point").run()
@@ -485,3 +506,46 @@ def test_kommuner_shows_star_benchmark(app_env: Path) -> None:
     # The overview of all KPIs does not list the benchmark as an ordinary KPI.
     overview = at.dataframe[1].value
     assert not overview["Nøgletal"].str.contains("benchmark").any()
+
+
+def test_plan_table_formats_shares_like_the_cards() -> None:
+    from dashboard import components
+
+    # Hand-worked: 5 women of 11 refugees = 45,45 % against a target of 50 %, gap
+    # 45,45 - 50 = -4,55 percentage points; shown with the metric's ".0f": 45 %, 50 %,
+    # −5 %-point. The Eastern European share 7,79 % against 5 % (".1f"): 7,8 %, 5,0 %,
+    # +2,8 %-point. A figure that is not there is blank.
+    evaluation = pl.DataFrame(
+        {
+            "label": ["Kvindeandel", "Østeuropæere", "Uden tal"],
+            "metric_id": [
+                "flygtninge_kvindeandel",
+                "andel_oesteuropaeiske_forsikrede",
+                "flygtninge_kvindeandel",
+            ],
+            "unit": ["pct", "pct", "pct"],
+            "status": ["ikke nået", "ikke nået", "ingen data"],
+            "value": [5 / 11 * 100, 7.79, None],
+            "target": [50.0, 5.0, 50.0],
+            "gap": [5 / 11 * 100 - 50, 2.79, None],
+            "projection": [5 / 11 * 100, 7.79, None],
+            "suppressed": [False, False, False],
+            "explanation": ["a", "b", None],
+        }
+    )
+    table = components.evaluation_table(evaluation).rows_by_key("Mål", named=True, unique=True)
+    women = table["Kvindeandel"]
+    assert (women["Værdi"], women["Målværdi"], women["Afstand til mål"]) == (
+        "45 %",
+        "50 %",
+        "−5 %-point",
+    )
+    assert women["Fremskrivning"] == "45 %"
+    east = table["Østeuropæere"]
+    assert (east["Værdi"], east["Målværdi"], east["Afstand til mål"]) == (
+        "7,8 %",
+        "5,0 %",
+        "+2,8 %-point",
+    )
+    none = table["Uden tal"]
+    assert (none["Værdi"], none["Afstand til mål"], none["Fremskrivning"]) == ("", "", "")

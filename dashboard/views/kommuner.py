@@ -52,22 +52,7 @@ if chosen and chosen != NO_PLAN:
     ref = next(p for p in own_plans if p.path == chosen)
     evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime)
     st.subheader(f"Planens mål: {ref.label}")
-    table = evaluation.select(
-        pl.col("label").alias("Mål"),
-        pl.col("status").alias("Status"),
-        pl.col("value").alias("Værdi"),
-        pl.col("target").alias("Målværdi"),
-        pl.col("gap").alias("Afstand til mål"),
-        pl.col("projection").alias("Fremskrivning"),
-        pl.col("explanation").alias("Forklaring"),
-    )
-    components.table(
-        table,
-        column_config={
-            c: st.column_config.NumberColumn(c, format="localized")
-            for c in ("Værdi", "Målværdi", "Afstand til mål", "Fremskrivning")
-        },
-    )
+    components.table(components.evaluation_table(evaluation), numbers=components.EVALUATION_NUMBERS)
 else:
     st.caption(
         f"{name} har ingen planfil for {year} i targets/. Alle nøgletal vises alligevel "
@@ -95,6 +80,12 @@ for m in metrics:
             return fmt.MISSING_TEXT
         return fmt.with_unit(r["value"], m_unit, spec, suppressed=bool(r["suppressed"]))
 
+    levels = {"region": "Region", "land": "Hele landet", "gruppe": "Sammenligningsgruppe"}
+    notes = [
+        f"{levels.get(r['area_level'], r['area_level'])}: {r['note']}"
+        for r in at.iter_rows(named=True)
+        if r.get("note")
+    ]
     rows.append(
         {
             "id": m.id,
@@ -107,6 +98,7 @@ for m in metrics:
             f"Placering {year}": (
                 f"{int(rank['rank'][0])} af {int(rank['n_areas'][0])}" if rank.height else "–"
             ),
+            "Bemærkning": ". ".join(notes),
         }
     )
 if not rows:
@@ -120,7 +112,12 @@ if (shown_overview["Sammenligningsgruppe"] == fmt.MISSING_TEXT).all():
         f"{name} indgår ikke i en sammenligningsgruppe (targets/comparison_groups.toml), så "
         "tallene sammenlignes kun med regionen og hele landet."
     )
-components.table(shown_overview)
+if (shown_overview["Bemærkning"] == "").all():
+    shown_overview = shown_overview.drop("Bemærkning")
+components.table(
+    shown_overview,
+    numbers=(name, "Region", "Hele landet", "Sammenligningsgruppe", f"Placering {year}"),
+)
 st.caption(
     "Placeringen er blandt kommuner med tal (1 er bedst). For antal (ikke andele) afspejler "
     "placeringen især kommunens størrelse."
@@ -251,6 +248,7 @@ components.chart(
     name=f"{stem}-sammenligning",
     key=f"{PAGE}:comparison",
 )
+components.notes_caption(comp)
 rank = loaders.ranking(key, kpi, year)
 if rank.height:
     fig_r = charts.ranking_bar(

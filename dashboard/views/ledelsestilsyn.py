@@ -109,7 +109,13 @@ def own_review(overall: pl.DataFrame, reference: pl.DataFrame) -> None:
         name=export.file_stem(name, "sanktionskvalitet", by),
         key=f"{PAGE}:{by}",
     )
-    components.value_table(quality, key=f"{PAGE}:{by}:tbl")
+    pct = ("pct", ".0f")  # as the cards above: whole percent
+    shares = [export.COLUMN_LABELS[c] for c in ("rate", "ci_low", "ci_high")]
+    components.table(
+        components.value_cells(export.prepare(quality), dict.fromkeys(shares, pct)),
+        key=f"{PAGE}:{by}:tbl",
+        numbers=shares,
+    )
 
 
 overall = loaders.sanction_quality(key, muni, None)
@@ -138,6 +144,7 @@ components.table(
         pl.col("Antal sager", "Ændret/hjemvist").map_elements(_count, return_dtype=pl.String),
         pl.col("Andel ændret/hjemvist").map_elements(_pct, return_dtype=pl.String),
     ),
+    numbers=("Antal sager", "Ændret/hjemvist", "Andel ændret/hjemvist"),
 )
 
 st.subheader("Sagsbehandling: STAR's fokusaudits")
@@ -155,4 +162,5 @@ components.table(
         pl.col("source").alias("Kilde"),
         pl.col("note").alias("Note"),
     ),
+    numbers=("Landsplan", "Antal sager"),
 )

@@ -95,7 +95,10 @@ components.chart(
     key=f"{PAGE}:trend",
 )
 components.value_table(
-    series.select("period", "area_name", "group", "value", "suppressed"), key=f"{PAGE}:trend:tbl"
+    series.select("period", "area_name", "group", "value", "suppressed"),
+    key=f"{PAGE}:trend:tbl",
+    unit=unit,
+    spec=spec,
 )
 
 # -- breakdowns ------------------------------------------------------------------------
@@ -129,7 +132,10 @@ if metric.breakdowns:
             key=f"{PAGE}:breakdown",
         )
         components.value_table(
-            split.select("period", "group", "value", "suppressed"), key=f"{PAGE}:breakdown:tbl"
+            split.select("period", "group", "value", "suppressed"),
+            key=f"{PAGE}:breakdown:tbl",
+            unit=unit,
+            spec=spec,
         )
 else:
     st.caption("Målets tal kan ikke opdeles yderligere i de indlæste data.")
@@ -154,9 +160,14 @@ if comp.height:
         name=f"{stem}-sammenligning",
         key=f"{PAGE}:comparison",
     )
+    components.notes_caption(comp)
     components.value_table(
-        comp.select("period", "area_name", "area_level", "value", "suppressed"),
+        comp.select("period", "area_name", "area_level", "group", "value", "suppressed", "note")
+        if target.group is not None
+        else comp.select("period", "area_name", "area_level", "value", "suppressed", "note"),
         key=f"{PAGE}:comparison:tbl",
+        unit=unit,
+        spec=spec,
     )
 else:
     st.caption("Ingen sammenligningstal i de indlæste data.")
