@@ -1,37 +1,18 @@
-from datetime import UTC, date, datetime
-
 import polars as pl
 import pytest
 
 from data_connectors.areas import UnknownArea, area_by_name, municipalities, region_of
 from data_connectors.canonical import (
-    DIMENSIONS,
-    TOTAL,
     AggregateSchema,
     SchemaViolation,
     validate,
 )
+from tests.builders import agg_row
 
 
 def row(**kw: object) -> dict[str, object]:
-    base: dict[str, object] = {
-        "dataset_id": "y25i09",
-        "period": "2021M05",
-        "period_type": "M",
-        "period_start": date(2021, 5, 1),
-        "period_end": date(2021, 5, 31),
-        "area_code": "710",
-        "area_name": "Favrskov",
-        "area_level": "kommune",
-        **dict.fromkeys(DIMENSIONS, TOTAL),
-        "measure_id": "fuldtidspersoner",
-        "value": 199.0,
-        "suppressed": False,
-        "source": "test",
-        "retrieved_at": datetime(2022, 1, 1, tzinfo=UTC),
-    }
-    base.update(kw)
-    return base
+    """Favrskov's long-term unemployed in May 2021 (199), with fields overridden by kw."""
+    return {**agg_row("y25i09", "2021M05", "710", "fuldtidspersoner", 199.0), **kw}
 
 
 def test_valid_rows_pass() -> None:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from data_connectors.periods import month_range
 from data_connectors.store import Store
-from tests.test_metrics_kpis import monthly
+from tests.builders import monthly
 
 TARGETS = Path(__file__).resolve().parents[1] / "targets"
 

@@ -33,10 +33,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import loaders
-from data_connectors import areas
-from data_connectors.canonical import DIMENSIONS, AggregateSchema
-from data_connectors.periods import month_range, parse_period
+from data_connectors.canonical import AggregateSchema
+from data_connectors.periods import month_range
 from data_connectors.store import Store
+from tests.builders import agg_row
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
 TIMEOUT = 60
@@ -86,28 +86,19 @@ def _rows(
     source: str,
     **dims: str,
 ) -> list[dict[str, Any]]:
-    a = areas.area(area_code)
-    out = []
-    for period, value in values.items():
-        p = parse_period(period)
-        row: dict[str, Any] = {
-            "dataset_id": dataset_id,
-            "period": p.code,
-            "period_type": p.type,
-            "period_start": p.start,
-            "period_end": p.end,
-            "area_code": a.code,
-            "area_name": a.name,
-            "area_level": a.level,
-            "measure_id": measure,
-            "value": value,
-            "suppressed": value is None,
-            "source": source,
-            "retrieved_at": RETRIEVED,
-        }
-        row.update({d: dims.get(d, "I alt") for d in DIMENSIONS})
-        out.append(row)
-    return out
+    return [
+        agg_row(
+            dataset_id,
+            period,
+            area_code,
+            measure,
+            value,
+            source=source,
+            retrieved_at=RETRIEVED,
+            **dims,
+        )
+        for period, value in values.items()
+    ]
 
 
 def _year(y: int, first: float | None, second: float | None = None) -> dict[str, float | None]:

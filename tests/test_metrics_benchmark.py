@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from metrics import api
-from tests.test_metrics_kpis import inputs_of, make_agg
+from tests.builders import inputs_of, make_agg
 
 # (area, period): (expected, actual, rank); full-time persons rounded to tens.
 BENCH = {

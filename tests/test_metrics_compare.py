@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from data_connectors import areas
 from metrics import api
-from tests.test_metrics_kpis import inputs_of, make_agg
+from tests.builders import inputs_of, make_agg
 
 
 def _share_rows(counts: dict[str, tuple[int, int]], period: str = "2022M01") -> pl.DataFrame:

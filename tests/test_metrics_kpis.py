@@ -2,64 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import polars as pl
 import pytest
 
-from data_connectors import areas
 from data_connectors.canonical import (
-    DIMENSIONS,
     TOTAL,
-    AggregateSchema,
     RefugeeMonthSchema,
     validate,
 )
-from data_connectors.periods import month_range, parse_period
+from data_connectors.periods import month_range
 from metrics import api
-
-
-def make_agg(dataset_id: str, rows: list[dict[str, Any]]) -> pl.DataFrame:
-    """Canonical aggregate rows: give period, area_code, measure_id, value (+ dimensions)."""
-    out = []
-    for r in rows:
-        p = parse_period(r["period"])
-        a = areas.area(r.get("area_code", "710"))
-        row = {
-            "dataset_id": dataset_id,
-            "period": p.code,
-            "period_type": p.type,
-            "period_start": p.start,
-            "period_end": p.end,
-            "area_code": a.code,
-            "area_name": a.name,
-            "area_level": a.level,
-            **{d: r.get(d, TOTAL) for d in DIMENSIONS},
-            "measure_id": r["measure_id"],
-            "value": None if r["value"] is None else float(r["value"]),
-            "suppressed": r["value"] is None,
-            "source": "test",
-            "retrieved_at": datetime(2022, 1, 1, tzinfo=UTC),
-        }
-        out.append(row)
-    df = pl.DataFrame(out, schema_overrides={"value": pl.Float64})
-    return validate(df, AggregateSchema, "test rows")
-
-
-def inputs_of(**frames: pl.DataFrame) -> dict[str, pl.LazyFrame]:
-    return {k: v.lazy() for k, v in frames.items()}
-
-
-def monthly(
-    dataset_id: str, measure: str, values: dict[str, float | None], area: str = "710", **dims: str
-) -> pl.DataFrame:
-    rows = [
-        {"period": p, "area_code": area, "measure_id": measure, "value": v, **dims}
-        for p, v in values.items()
-    ]
-    return make_agg(dataset_id, rows)
-
+from tests.builders import inputs_of, make_agg, monthly
 
 # -- registry ---------------------------------------------------------------------------
 

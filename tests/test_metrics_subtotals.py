@@ -7,7 +7,7 @@ import polars as pl
 from data_connectors.canonical import TOTAL
 from metrics import api
 from metrics.kpis import SUBTOTALS
-from tests.test_metrics_kpis import inputs_of, make_agg
+from tests.builders import inputs_of, make_agg
 
 
 def _udh(values: dict[str, float], period: str = "2022M01") -> list[dict]:

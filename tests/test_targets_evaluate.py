@@ -9,7 +9,8 @@ import pytest
 
 from data_connectors.periods import month_range
 from metrics import api
-from tests.test_metrics_kpis import inputs_of, make_agg, monthly, table5_rows
+from tests.builders import inputs_of, make_agg, monthly
+from tests.test_metrics_kpis import table5_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 
