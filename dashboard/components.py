@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -98,28 +99,21 @@ def downloads(
     if fig is not None and not images:
         target.caption(NO_CHROMIUM_NOTE)  # type: ignore[attr-defined]
     if fig is not None and images:
-        png: Callable[[], bytes] = lambda: export.figure_bytes(fig, "png", footnote)  # noqa: E731
-        svg: Callable[[], bytes] = lambda: export.figure_bytes(fig, "svg", footnote)  # noqa: E731
-        cols[0].download_button(
-            "PNG",
-            png,
-            file_name=f"{name}.png",
-            mime="image/png",
-            key=f"{key}:png",
-            icon=":material/image:",
-            on_click="ignore",
-            help="Hent figuren som PNG-billede",
+        images_spec = (
+            ("png", "image/png", ":material/image:", "Hent figuren som PNG-billede"),
+            ("svg", "image/svg+xml", ":material/draw:", "Hent figuren som SVG (vektorgrafik)"),
         )
-        cols[1].download_button(
-            "SVG",
-            svg,
-            file_name=f"{name}.svg",
-            mime="image/svg+xml",
-            key=f"{key}:svg",
-            icon=":material/draw:",
-            on_click="ignore",
-            help="Hent figuren som SVG (vektorgrafik)",
-        )
+        for col, (fmt, mime, icon, tip) in zip(cols, images_spec, strict=False):
+            col.download_button(
+                fmt.upper(),
+                functools.partial(export.figure_bytes, fig, fmt, footnote),
+                file_name=f"{name}.{fmt}",
+                mime=mime,
+                key=f"{key}:{fmt}",
+                icon=icon,
+                on_click="ignore",
+                help=tip,
+            )
         i = 2
     csv: Callable[[], bytes] = lambda: export.to_csv(data, footnote)  # noqa: E731
     xlsx: Callable[[], bytes] = lambda: export.to_excel(data, footnote)  # noqa: E731
