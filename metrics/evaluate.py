@@ -131,7 +131,11 @@ def _suppressed(num: float | None, den: float | None, metric: MetricDef) -> bool
         return False
     if num is not None and 0 < num < MIN_PERSONS:
         return True
-    return bool(metric.is_rate and den is not None and den < MIN_PERSONS)
+    if not metric.is_rate or den is None:
+        return False
+    # A share also tells its complement (den - num): e.g. men beside a women's share.
+    rest = den - num if num is not None else None
+    return den < MIN_PERSONS or (rest is not None and 0 < rest < MIN_PERSONS)
 
 
 def _labels(rows: pl.DataFrame) -> str:
@@ -607,6 +611,12 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
             projection, method = value, METHODS["ref_month"]
         else:
             projection, method = history[-1], METHODS["ref_month_latest"]
+    # A projection carried from the latest figure must not reveal a figure about fewer
+    # than 5 persons: it still sets the status, but it is not shown.
+    hide_projection = False
+    if method in (METHODS["last"], METHODS["ref_month_latest"]) and seen is not None:
+        last_row = seen.row(-1, named=True)
+        hide_projection = _suppressed(last_row["numerator"], last_row["denominator"], metric)
 
     # Status.
     if target_level is None:
@@ -619,6 +629,11 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
     else:
         status = "ingen data"
 
+    if hide_projection:
+        projection = None
+        notes.append(
+            "Fremskrivningen vises ikke, fordi det seneste tal bygger på færre end 5 personer."
+        )
     gap = value - target_level if value is not None and target_level is not None else None
     latest = ""
     if seen is not None and not seen.is_empty():

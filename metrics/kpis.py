@@ -46,19 +46,19 @@ ERROR_OUTCOMES = ("Ændret", "Hjemvist")
 # per dataset: dataset -> dimension -> {subtotal: its parts}. Real jobindsats y38a02
 # extracts carry "Alle uddannelsesparate" (= uddannelsesparat + åbenlyst
 # uddannelsesparat) beside its parts; a sum over the dimension or a breakdown by it must
-# not count it next to them. Both spellings of the åbenlyst part are listed because
-# extracts read without the jobindsats mapping may keep the published "Åbenlys".
+# not count it next to them.
 Subtotals = Mapping[str, Mapping[str, Sequence[str]]]
 SUBTOTALS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "y38a02": {
         "match_group": {
-            "Alle uddannelsesparate": (
-                "Uddannelsesparat",
-                "Åbenlyst uddannelsesparat",
-                "Åbenlys uddannelsesparat",
-            ),
+            "Alle uddannelsesparate": ("Uddannelsesparat", "Åbenlyst uddannelsesparat"),
         },
     },
+}
+# Published spellings read as the canonical one (extracts read without the jobindsats
+# mapping may keep jobindsats' "Åbenlys").
+SPELLINGS: dict[str, dict[str, str]] = {
+    "match_group": {"Åbenlys uddannelsesparat": "Åbenlyst uddannelsesparat"},
 }
 
 
@@ -92,11 +92,11 @@ def pick(
 
     Every other dimension is taken at its total row ("I alt"); where a period and area has
     no total row for a dimension, its values are summed instead. ``subtotals`` (see
-    ``SUBTOTALS``) names values that are subtotals of other values: such a row is dropped
-    wherever one of its parts is present for the same period and area, so that neither a
-    sum nor a breakdown counts it beside its parts (where none of its parts is published,
-    it stands in for them). A dimension given in ``fixed`` is left as the caller chose.
-    Returns the KEY columns, ``group`` (TOTAL without ``by``), ``value`` and
+    ``SUBTOTALS``) names values that are subtotals of other values: where every part is
+    present for the same period and area the subtotal row is dropped; otherwise the parts
+    that are present are dropped and the subtotal stands in for them. Either way neither a
+    sum nor a breakdown counts a person twice. A dimension given in ``fixed`` is left as
+    the caller chose. Returns the KEY columns, ``group`` (TOTAL without ``by``), ``value`` and
     ``in_suppressed``.
     """
     fixed = dict(fixed or {})
@@ -104,9 +104,14 @@ def pick(
     for dim, subs in (subtotals or {}).items():
         if dim in fixed:
             continue
+        out = out.with_columns(pl.col(dim).replace(SPELLINGS.get(dim, {})))
+        cell = ["period", "area_code"]
         for sub, parts in subs.items():
-            has_part = pl.col(dim).is_in(list(parts)).any().over(["period", "area_code"])
-            out = out.filter(~((pl.col(dim) == sub) & has_part))
+            all_parts = pl.all_horizontal([(pl.col(dim) == p).any().over(cell) for p in parts])
+            has_sub = (pl.col(dim) == sub).any().over(cell)
+            drop_sub = (pl.col(dim) == sub) & all_parts
+            drop_parts = pl.col(dim).is_in(list(parts)) & has_sub & ~all_parts
+            out = out.filter(~(drop_sub | drop_parts))
     for dim, want in fixed.items():
         if isinstance(want, str):
             out = out.filter(pl.col(dim) == want)

@@ -2,8 +2,11 @@
 
 Suppression rule (figures about fewer than 5 persons are never shown): for metrics about
 persons, a count is suppressed when 0 < count < 5; a share is suppressed when its
-denominator is below 5 or 0 < numerator < 5; any row built on a source cell that was
-itself suppressed (discretionised by the publisher) is suppressed. A suppressed row has
+denominator is below 5, or 0 < numerator < 5, or 0 < denominator - numerator < 5 (the
+complement: the men beside a women's share); any row built on a source cell that was
+itself suppressed (discretionised by the publisher) is suppressed. In a breakdown of
+counts, a lone suppressed group takes the smallest shown group with it (complementary
+suppression), so that total minus the others does not give it back. A suppressed row has
 value, numerator and denominator null and ``suppressed`` True. Counts of activities
 (company visits, campaigns) are not about persons and are never suppressed.
 """
@@ -15,6 +18,7 @@ from datetime import date
 
 import polars as pl
 
+from data_connectors.canonical import TOTAL
 from data_connectors.periods import parse_period
 from metrics.kpis import KEY, RAW_SCHEMA
 from metrics.registry import MetricDef
@@ -81,8 +85,34 @@ def suppress_expr(metric: MetricDef) -> pl.Expr:
     num, den = pl.col("numerator"), pl.col("denominator")
     small_num = (num > 0) & (num < MIN_PERSONS)
     if metric.is_rate:
-        return src | small_num.fill_null(False) | (den < MIN_PERSONS).fill_null(False)
+        # A share also tells its complement (den - num), e.g. the men beside a women's share.
+        rest = den - num
+        small_rest = (rest > 0) & (rest < MIN_PERSONS)
+        return (
+            src
+            | small_num.fill_null(False)
+            | small_rest.fill_null(False)
+            | (den < MIN_PERSONS).fill_null(False)
+        )
     return src | small_num.fill_null(False)
+
+
+def _secondary(df: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
+    """Complementary suppression of a breakdown of counts about persons.
+
+    The total of a breakdown is shown beside it, so a single suppressed group could be
+    recovered as total minus the others. Where exactly one group of an area and period is
+    suppressed, the smallest positive shown group is suppressed too.
+    """
+    if not metric.person_based or metric.is_rate:
+        return df
+    part = (pl.col("group") != TOTAL).fill_null(False)
+    key = ["area_code", "period"]
+    lone = (pl.col("suppressed") & part).sum().over(key) == 1
+    candidate = part & ~pl.col("suppressed") & (pl.col("numerator") > 0).fill_null(False)
+    smallest = pl.col("numerator").filter(candidate).min().over(key)
+    extra = lone & candidate & (pl.col("numerator") == smallest).fill_null(False)
+    return df.with_columns((pl.col("suppressed") | extra).alias("suppressed"))
 
 
 def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) -> pl.DataFrame:
@@ -91,7 +121,7 @@ def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) ->
     ``extra`` names further columns of ``raw`` to keep (after ``SERIES_COLUMNS``).
     """
     sup = suppress_expr(metric)
-    out = raw.with_columns(sup.alias("suppressed")).with_columns(
+    out = _secondary(raw.with_columns(sup.alias("suppressed")), metric).with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(value_expr(metric)).alias("value"),
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("numerator")).alias("numerator"),
         pl.when(pl.col("suppressed"))

@@ -13,11 +13,22 @@ from typing import Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from data_connectors.datasets import DATASETS
 from data_connectors.periods import PeriodError, parse_period
 from metrics.registry import METRICS
 
 # Units of metrics that count something (never below zero).
 COUNT_UNITS = ("fuldtidspersoner", "personer", "antal")
+
+
+def _known_values(metric_id: str, dimension: str) -> tuple[str, ...]:
+    """The declared values of a dimension in the metric's source datasets (may be none)."""
+    out: list[str] = []
+    for source in METRICS[metric_id].sources:
+        ds = DATASETS.get(source)
+        if ds is not None:
+            out += [v for v in ds.values.get(dimension, ()) if v not in out]
+    return tuple(out)
 
 
 class _Strict(BaseModel):
@@ -144,6 +155,12 @@ class Target(_Strict):
                 raise ValueError(
                     f"target {self.id!r}: metric {self.metric_id} cannot be broken down by "
                     f"{self.breakdown!r} (allowed: {', '.join(allowed) or 'none'})"
+                )
+            known = _known_values(self.metric_id, self.breakdown)
+            if known and self.group not in known:
+                raise ValueError(
+                    f"target {self.id!r}: group {self.group!r} is not a value of "
+                    f"{self.breakdown} (known: {', '.join(known)})"
                 )
         return self
 

@@ -293,14 +293,48 @@ def test_refugees_from_fasit_extract_by_route_and_women_share() -> None:
     total = api.kpi_series(ins, "flygtninge_varig_selvforsoergelse")
     assert total["value"].to_list() == [8.0]
     share = api.kpi_series(ins, "flygtninge_kvindeandel")
-    # 6 / 8 = 75 %, as the plan states.
-    assert share["value"].to_list() == [pytest.approx(75.0)]
+    # 6 / 8 = 75 % as the plan states, but it tells that 8 - 6 = 2 men reached it: a
+    # figure about fewer than 5 persons, so the share is suppressed.
+    assert share["suppressed"].to_list() == [True]
+    assert share["value"].to_list() == [None]
     by_route = api.kpi_series(ins, "flygtninge_varig_selvforsoergelse", breakdown="route")
-    # Job 6 is shown; education 2 is about fewer than 5 persons: suppressed; IGU 0 shown.
-    assert by_route.filter(pl.col("group") == "Job")["value"].to_list() == [6.0]
+    # Education 2 is about fewer than 5 persons: suppressed. Job 6 alone would give it back
+    # as 8 - 6 - 0, so the smallest shown positive group (Job) is suppressed too; IGU 0
+    # is shown.
     assert by_route.filter(pl.col("group") == "Uddannelse")["suppressed"].to_list() == [True]
+    assert by_route.filter(pl.col("group") == "Job")["suppressed"].to_list() == [True]
     assert by_route.filter(pl.col("group") == "IGU")["value"].to_list() == [0.0]
     assert by_route.height == 3
+
+
+def test_complementary_suppression_leaves_larger_groups_shown() -> None:
+    # 2021M08, by route: Job 20, Uddannelse 9, IGU 3 (total 32). IGU 3 < 5 is suppressed;
+    # the smallest shown positive group (Uddannelse 9) goes too; Job 20 stays.
+    rows = [
+        {
+            "period": "2021M08",
+            "measure_id": "personer_varig_selvforsoergelse",
+            "route": r,
+            "value": v,
+        }
+        for r, v in (("Job", 20), ("Uddannelse", 9), ("IGU", 3))
+    ]
+    ins = inputs_of(fasit_selvforsoergelse=make_agg("fasit_selvforsoergelse", rows))
+    out = api.kpi_series(ins, "flygtninge_varig_selvforsoergelse", breakdown="route")
+    shown = dict(zip(out["group"], out["value"], strict=True))
+    assert shown == {"Job": 20.0, "Uddannelse": None, "IGU": None}
+    # Women's share 10 of 16 = 62.5 %: 6 men and 10 women, both at least 5: shown.
+    ws = [
+        {"period": "2021M08", "measure_id": "personer_varig_selvforsoergelse", "value": 16},
+        {
+            "period": "2021M08",
+            "measure_id": "personer_varig_selvforsoergelse",
+            "sex": "Kvinder",
+            "value": 10,
+        },
+    ]
+    ins = inputs_of(fasit_selvforsoergelse=make_agg("fasit_selvforsoergelse", ws))
+    assert api.kpi_series(ins, "flygtninge_kvindeandel")["value"].to_list() == [62.5]
 
 
 def _refugee_months(person: str, sex: str, flags: str, first: str = "2021M01") -> list[dict]:
@@ -350,8 +384,9 @@ def test_refugees_from_person_months() -> None:
     # The year: 7 persons, 6 of them women -> 85.7 %.
     r = api.ranking(ins, "flygtninge_varig_selvforsoergelse", year=2021)
     assert r["value"].to_list() == [7.0]
+    # 6 of 7 are women (85.7 %), which tells that 1 man reached it: not shown or ranked.
     w = api.ranking(ins, "flygtninge_kvindeandel", year=2021)
-    assert w["value"].to_list() == [pytest.approx(100 * 6 / 7)]
+    assert w["value"].drop_nulls().to_list() == []
     by_route = api.ranking(ins, "flygtninge_varig_selvforsoergelse", year=2021)
     assert by_route["rank"].to_list() == [1]
 

@@ -80,3 +80,29 @@ def test_subtotal_stands_in_when_its_parts_are_not_published() -> None:
     assert _by_group(feb) == {"Aktivitetsparat": 170.0, "Alle uddannelsesparate": 50.0}
     jan = split.filter(pl.col("period") == "2022M01")
     assert "Alle uddannelsesparate" not in jan["group"].to_list()
+
+
+def test_subtotal_with_only_some_parts_counts_each_person_once() -> None:
+    # The reviewer's case: Uddannelsesparat 3000, Alle uddannelsesparate 5000 (which holds
+    # those 3000), Aktivitetsparat 17000, no åbenlyst row: 5000 + 17000 = 22000.
+    rows = _udh(
+        {"Uddannelsesparat": 3000, "Alle uddannelsesparate": 5000, "Aktivitetsparat": 17000}
+    )
+    ins = inputs_of(y38a02=make_agg("y38a02", rows))
+    assert api.kpi_series(ins, "uddannelseshjaelp")["value"].to_list() == [22000.0]
+    split = api.kpi_series(ins, "uddannelseshjaelp", breakdown="match_group")
+    assert _by_group(split) == {"Aktivitetsparat": 17000.0, "Alle uddannelsesparate": 5000.0}
+
+
+def test_jobindsats_spelling_of_aabenlys_is_one_part() -> None:
+    rows = _udh(
+        {
+            "Aktivitetsparat": 160,
+            "Uddannelsesparat": 25,
+            "Åbenlys uddannelsesparat": 15,
+            "Alle uddannelsesparate": 40,
+        }
+    )
+    ins = inputs_of(y38a02=make_agg("y38a02", rows))
+    # All parts present (one under jobindsats' spelling): 160 + 25 + 15 = 200.
+    assert api.kpi_series(ins, "uddannelseshjaelp")["value"].to_list() == [200.0]

@@ -396,3 +396,20 @@ def test_extract_share_note_never_prints_a_share_of_fewer_than_5_persons() -> No
     )
     notes = _row(api.evaluate_plan(small, plan6), "6a")["notes"]
     assert not any("Udtrækket angiver" in n for n in notes)
+
+
+def test_projection_from_a_small_latest_figure_is_not_shown() -> None:
+    plan = _shipped_plan()
+    t6 = next(t for t in plan.targets if t.id == "6a").model_copy(update={"target": 45.0})
+    plan6 = plan.model_copy(update={"targets": [t6]})
+    # June 2021, 1-5 hours: 2 up, 1 down, 2 unchanged = 40 % up of 5 persons. 2 < 5, so
+    # the 40 % must not reach the output as a projection or as "Seneste tal".
+    rows = [
+        {"period": "2021M06", "measure_id": m, "hours_band": "1-5 timer", "value": v}
+        for m, v in (("personer_op", 2), ("personer_ned", 1), ("personer_uaendret", 2))
+    ]
+    ins = inputs_of(fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows))
+    row = _row(api.evaluate_plan(ins, plan6, as_of="2022M03"), "6a")
+    assert row["projection"] is None
+    assert "40" not in row["explanation"]
+    assert not any("40" in n for n in row["notes"])

@@ -116,3 +116,15 @@ def test_shipped_plans_units_match_their_metrics() -> None:
     for _, _, path in available_plans(TARGETS):
         for t in load_plan(path).targets:
             assert t.unit == api.get_metric(t.metric_id).unit, (path.name, t.id)
+
+
+def test_group_typo_is_rejected_naming_the_known_values() -> None:
+    from pathlib import Path
+
+    from metrics.api import parse_plan
+
+    text = (Path(__file__).resolve().parents[1] / "targets" / "710-2022.toml").read_text("utf-8")
+    assert 'group = "1-5 timer"' in text
+    with pytest.raises(ValueError, match=r"group '1-5 time' is not a value of hours_band") as e:
+        parse_plan(text.replace('group = "1-5 timer"', 'group = "1-5 time"', 1), origin="p.toml")
+    assert "p.toml" in str(e.value) and "1-5 timer" in str(e.value)
