@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from data_connectors.canonical import AggregateSchema, validate
 from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.client import (
     JobindsatsAuthError,
@@ -21,6 +22,7 @@ from data_connectors.jobindsats.client import (
 )
 from data_connectors.jobindsats.fetch import (
     DEFAULT_MAX_CELLS,
+    FetchResult,
     Selection,
     SelectionError,
     fetch_table,
@@ -28,7 +30,7 @@ from data_connectors.jobindsats.fetch import (
     parse_periods_spec,
 )
 from data_connectors.jobindsats.mappings import MAPPINGS
-from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, read_file
+from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, ReadError, read_file
 from data_connectors.settings import Settings
 from data_connectors.store import Store, sha256_file
 
@@ -98,14 +100,17 @@ def import_(paths: tuple[Path, ...], dataset_id: str | None, max_mb: float) -> N
     """
     store = Store.from_settings(Settings())
     max_bytes = int(max_mb * 1024 * 1024)
+    for path in paths:
+        if path.is_dir():
+            raise ReadError(str(path), "is a folder; give the files to import")
     read = [
         (path, read_file(path, dataset_id=dataset_id and dataset_id.lower(), max_bytes=max_bytes))
         for path in paths
     ]
-    for path, converted in read:
-        result = store.import_aggregate(
-            converted.df, origin=str(path), sha256=sha256_file(path), kind="file"
-        )
+    results = store.import_aggregates(
+        [(converted.df, str(path), sha256_file(path)) for path, converted in read], kind="file"
+    )
+    for (path, converted), result in zip(read, results, strict=True):
         click.echo(f"{result.summary()} [{converted.dataset_id}]")
         _echo_skipped(str(path), converted)
         _warn_period_types(converted)
@@ -144,14 +149,13 @@ def run_fetch(
     except JobindsatsUnavailable as exc:
         click.echo(f"warning: catalogue not refreshed: {exc}", err=True)
     failures: list[str] = []
+    fetched: list[tuple[Selection, TableInfo | None, FetchResult]] = []
     for sel in selections:
         info = catalogue.get(sel.table_id)
         groups = tuple(name for _, name in info.mgroups) if info else ()
         try:
             res = fetch_table(client, sel, extra_groups=groups, max_cells=max_cells)
-            result = store.import_aggregate(
-                res.converted.df, origin=res.origin, sha256=res.sha256, kind="api"
-            )
+            validate(res.converted.df, AggregateSchema, res.origin)  # a bad table fails alone
         except JobindsatsAuthError:
             raise
         except (ValueError, LookupError, OSError) as exc:
@@ -160,6 +164,12 @@ def run_fetch(
             failures.append(f"{sel.table_id}: {exc}")
             click.echo(f"jobmaal: error: {sel.table_id}: {exc}", err=True)
             continue
+        fetched.append((sel, info, res))
+    # Every fetched table is stored in one go: all of them or, on a store error, none.
+    results = store.import_aggregates(
+        [(res.converted.df, res.origin, res.sha256) for _, _, res in fetched], kind="api"
+    )
+    for (sel, info, res), result in zip(fetched, results, strict=True):
         click.echo(f"{sel.table_id}: {result.summary()}")
         if info and (info.update_latest or info.update_next):
             click.echo(

@@ -6,7 +6,9 @@ non-zero exit code; only real bugs show a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -22,6 +24,19 @@ def _message(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
+def _quit_on_broken_pipe() -> NoReturn:
+    """Exit 0 without a word when stdout's reader went away (see the Python docs on SIGPIPE).
+
+    stdout is pointed at devnull so the final flush at exit cannot fail again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. under a test runner)
+        pass
+    sys.exit(0)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -30,6 +45,8 @@ class _Group(click.Group):
             raise
         except click.ClickException:
             raise
+        except BrokenPipeError:  # e.g. `jobmaal status | head`: the reader is gone
+            _quit_on_broken_pipe()
         except USER_ERRORS as exc:
             click.echo(f"jobmaal: error: {_message(exc)}", err=True)
             sys.exit(2)
@@ -50,7 +67,13 @@ for module in (status, imports, demo, targets):
 
 
 def main() -> None:
-    cli(prog_name="jobmaal")
+    try:
+        try:
+            cli(prog_name="jobmaal")
+        finally:
+            sys.stdout.flush()  # output still buffered can meet a closed pipe only here
+    except BrokenPipeError:
+        _quit_on_broken_pipe()
 
 
 if __name__ == "__main__":  # pragma: no cover

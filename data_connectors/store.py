@@ -20,7 +20,7 @@ import getpass
 import hashlib
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +50,16 @@ _LOG_COLUMNS = (
 
 class StoreError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class _Item:
+    """One file (or API response) of an import: its rows per target file."""
+
+    origin: str
+    sha256: str | None
+    rows_in: int
+    parts: dict[Path, pl.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -161,13 +171,34 @@ class Store:
         self, df: pl.DataFrame, *, origin: str, sha256: str | None = None, kind: str = "file"
     ) -> ImportResult:
         """Validate and merge canonical aggregate rows, one Parquet file per dataset."""
-        df = validate(df, AggregateSchema, origin)
-        parts = {str(k[0]): part for k, part in df.partition_by("dataset_id", as_dict=True).items()}
-        plan = {
-            self.aggregate_path(ds): (part, AGGREGATE_KEY, AggregateSchema)
-            for ds, part in sorted(parts.items())
-        }
-        return self._import(plan, origin=origin, sha256=sha256, kind=kind, rows_in=df.height)
+        return self.import_aggregates([(df, origin, sha256)], kind=kind)[0]
+
+    def import_aggregates(
+        self,
+        items: Sequence[tuple[pl.DataFrame, str, str | None]],
+        *,
+        kind: str = "file",
+    ) -> list[ImportResult]:
+        """Import several (frame, origin, SHA-256) at once: all of them or none.
+
+        Every frame is validated first; rows are merged per dataset in the given order (a
+        later frame wins on the same key), every file is written and renamed into place
+        with one rollback, and the import log gets one row per frame in one transaction.
+        A frame whose SHA-256 was already imported into the same datasets is skipped.
+        """
+        checked = [
+            (validate(df, AggregateSchema, origin), origin, sha) for df, origin, sha in items
+        ]
+        batch: list[_Item] = []
+        specs: dict[Path, tuple[tuple[str, ...], type[dy.Schema]]] = {}
+        for df, origin, sha in checked:
+            parts = {
+                str(k[0]): part for k, part in df.partition_by("dataset_id", as_dict=True).items()
+            }
+            paths = {self.aggregate_path(ds): part for ds, part in sorted(parts.items())}
+            specs.update({path: (AGGREGATE_KEY, AggregateSchema) for path in paths})
+            batch.append(_Item(origin, sha, df.height, paths))
+        return self._import(batch, specs, kind=kind)
 
     def import_person(
         self,
@@ -184,8 +215,9 @@ class Store:
         schema = PERSON_TABLES[table].schema
         df = validate(df, schema, origin)
         key = tuple(schema.primary_key())
-        plan = {self.person_path(table): (df, key, schema)}
-        return self._import(plan, origin=origin, sha256=sha256, kind=kind, rows_in=df.height)
+        path = self.person_path(table)
+        item = _Item(origin, sha256, df.height, {path: df})
+        return self._import([item], {path: (key, schema)}, kind=kind)[0]
 
     def write_meta(self, name: str, df: pl.DataFrame) -> None:
         """Replace a side table atomically (no merge, no import-log entry)."""
@@ -196,33 +228,55 @@ class Store:
 
     def _import(
         self,
-        plan: Mapping[Path, tuple[pl.DataFrame, tuple[str, ...], type[dy.Schema]]],
+        items: Sequence[_Item],
+        specs: Mapping[Path, tuple[tuple[str, ...], type[dy.Schema]]],
         *,
-        origin: str,
-        sha256: str | None,
         kind: str,
-        rows_in: int,
-    ) -> ImportResult:
-        targets = tuple(p.stem for p in plan)
+    ) -> list[ImportResult]:
+        results: list[ImportResult] = []
         with self._lock():
-            if sha256 and self._already_imported(sha256, targets):
-                return ImportResult(origin, sha256, targets, rows_in, 0, 0, skipped=True)
-            written: list[tuple[Path, Path]] = []
-            added = replaced = 0
-            try:
-                for path, (new, key, schema) in plan.items():
-                    merged, n_replaced = _merge(path, new, key, schema)
+            current: dict[Path, pl.DataFrame] = {}
+            seen: set[tuple[str, tuple[str, ...]]] = set()
+            for item in items:
+                targets = tuple(p.stem for p in item.parts)
+                if item.sha256 and (
+                    (item.sha256, targets) in seen or self._already_imported(item.sha256, targets)
+                ):
+                    results.append(
+                        ImportResult(
+                            item.origin, item.sha256, targets, item.rows_in, 0, 0, skipped=True
+                        )
+                    )
+                    continue
+                if item.sha256:
+                    seen.add((item.sha256, targets))
+                added = replaced = 0
+                for path, new in item.parts.items():
+                    old = current.get(path)
+                    if old is None and path.is_file():
+                        old = _scan_checked(path).collect()
+                    current[path], n_replaced = _merge(old, new, specs[path][0])
                     added += new.height - n_replaced
                     replaced += n_replaced
-                    written.append((self._write_tmp(path, merged), path))
-                result = ImportResult(origin, sha256, targets, rows_in, added, replaced)
-                with self._log() as db:  # the log row commits only if every rename succeeds
-                    self._insert_log(db, result, kind)
+                results.append(
+                    ImportResult(item.origin, item.sha256, targets, item.rows_in, added, replaced)
+                )
+            fresh = [r for r in results if not r.skipped]
+            if not fresh:
+                return results
+            written: list[tuple[Path, Path]] = []
+            try:
+                for path, merged in current.items():
+                    checked = specs[path][1].validate(merged, cast=True)
+                    written.append((self._write_tmp(path, checked), path))
+                with self._log() as db:  # the log rows commit only if every rename succeeds
+                    for r in fresh:
+                        self._insert_log(db, r, kind)
                     _replace_all(written)
             finally:
                 for tmp, _ in written:
                     tmp.unlink(missing_ok=True)
-        return result
+        return results
 
     def _write_tmp(self, path: Path, df: pl.DataFrame) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -386,16 +440,15 @@ def _replace_all(written: list[tuple[Path, Path]]) -> None:
 
 
 def _merge(
-    path: Path, new: pl.DataFrame, key: tuple[str, ...], schema: type[dy.Schema]
+    old: pl.DataFrame | None, new: pl.DataFrame, key: tuple[str, ...]
 ) -> tuple[pl.DataFrame, int]:
-    """Existing rows whose key is not in ``new``, plus ``new``; and how many were replaced."""
-    if not path.is_file():
+    """Rows of ``old`` whose key is not in ``new``, plus ``new``; and how many were replaced."""
+    if old is None:
         return new, 0
-    old = _scan_checked(path).collect()
     keys = new.select(key).unique()
     kept = old.join(keys, on=list(key), how="anti", nulls_equal=True)
     merged = pl.concat([kept, new.select(old.columns)], how="vertical")
-    return schema.validate(merged, cast=True), old.height - kept.height
+    return merged, old.height - kept.height
 
 
 def _who() -> str:

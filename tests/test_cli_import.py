@@ -114,6 +114,37 @@ def test_missing_file(data_dir: Path, tmp_path: Path) -> None:
     assert r.stderr.strip() == f"jobmaal: error: {tmp_path / 'nope.csv'}: no such file"
 
 
+def test_import_of_several_files_is_all_or_nothing(data_dir: Path, tmp_path: Path) -> None:
+    monthly = tmp_path / "y25i09.csv"
+    monthly.write_text(GOOD, encoding="utf-8")
+    bench = tmp_path / "y30r21.csv"
+    bench.write_text(
+        "Periode;Område;Forventet antal;Faktisk antal;Placering\n"
+        "2022QMAT04;Favrskov;5.430;5.210;12\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(bench)).exit_code == 0
+    store = Store(data_dir)
+    store.aggregate_path("y30r21").write_bytes(b"garbage")  # the 2nd file's dataset is corrupt
+    before = snapshot(data_dir)
+    bench.write_text(bench.read_text(encoding="utf-8") + "2022QMAT04;Aarhus;1;1;1\n")
+    r = run("import", str(monthly), str(bench))
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "y30r21.parquet: not a readable Parquet file" in lines[0]
+    assert snapshot(data_dir) == before  # y25i09 was not stored either
+    assert store.datasets() == ["y30r21"]
+    assert store.import_log()["origin"].to_list() == [str(bench)]
+
+
+def test_import_of_a_folder_says_so(data_dir: Path, tmp_path: Path) -> None:
+    r = run("import", str(tmp_path))
+    assert r.exit_code == 2
+    assert r.stderr.strip() == (
+        f"jobmaal: error: {tmp_path}: is a folder; give the files to import"
+    )
+
+
 # -- fetch -----------------------------------------------------------------------------
 @pytest.fixture
 def api(monkeypatch: pytest.MonkeyPatch) -> FakeApi:
@@ -356,3 +387,25 @@ def test_fetch_warns_about_undeclared_period_types(data_dir: Path, api: FakeApi)
         r = run("fetch", "y25i09", "--periods", "QMAT=latest:1")
     assert r.exit_code == 0, r.output
     assert "warning: y25i09: 1 row with period type QMAT, which the KPIs do not use" in r.stderr
+
+
+def test_closed_stdout_pipe_exits_quietly(data_dir: Path) -> None:
+    """`jobmaal status | head`: no "Broken pipe" error once the reader is gone."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        p = subprocess.run(
+            [sys.executable, "-m", "cli.main", "status"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).parent.parent,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert p.stderr == b""
+    assert p.returncode == 0

@@ -202,3 +202,32 @@ def test_data_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     f.write_text("x")
     with pytest.raises(StoreError, match="is not a folder"):
         Store(f)
+
+
+def test_several_frames_are_stored_all_or_nothing(store: Store) -> None:
+    store.import_aggregate(frame(row(), row(dataset_id="y38a02")), origin="a", sha256="a")
+    before = snapshot(store)
+    good = frame(row(value=5.0), row(dataset_id="y09a02", value=6.0))
+    bad = frame(row(dataset_id="y38a02", value=1.0), row(area_code="7"))
+    with pytest.raises(SchemaViolation, match=r"bad\.csv: .*row 2, column area_code"):
+        store.import_aggregates([(good, "good.csv", "g"), (bad, "bad.csv", "b")])
+    assert snapshot(store) == before
+    assert store.import_log().height == 1
+
+
+def test_several_frames_later_wins_one_log_row_each(store: Store) -> None:
+    first = frame(row(value=1.0), row(period="2021M06", value=2.0))
+    second = frame(row(value=3.0), row(dataset_id="y38a02", value=4.0))
+    results = store.import_aggregates(
+        [(first, "a.csv", "a"), (second, "b.csv", "b"), (first, "again.csv", "a")]
+    )
+    assert [(r.rows_added, r.rows_replaced, r.skipped) for r in results] == [
+        (2, 0, False),
+        (1, 1, False),
+        (0, 0, True),
+    ]
+    got = store.scan("y25i09").collect().sort("period")
+    assert got["value"].to_list() == [3.0, 2.0]
+    log = store.import_log()
+    assert log["origin"].to_list() == ["a.csv", "b.csv"]
+    assert log["target"].to_list() == ["y25i09", "y25i09,y38a02"]
