@@ -426,6 +426,7 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
 
     # Baseline from the data.
     baseline = None
+    baseline_hidden = False
     rng = t.baseline_range()
     if rng and raw is not None:
         lo, hi = parse_period(rng[0]).start, parse_period(rng[1]).end
@@ -445,8 +446,13 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
             baseline = _value(bn, bd, metric)
             if baseline is not None and _suppressed(bn, bd, metric):
                 baseline = None
+                baseline_hidden = True
                 notes.append("Basislinjen er diskretioneret (færre end 5 personer).")
-    baseline_used: float | None = baseline if baseline is not None else t.baseline
+    # The plan's own stated baseline stands in for a missing one, but never for one hidden
+    # by the small-number rule (it would show the same figure).
+    baseline_used: float | None = (
+        None if baseline_hidden else baseline if baseline is not None else t.baseline
+    )
     if t.baseline is not None and baseline is not None:
         tol = t.reduction_tolerance or (1.0 if metric.unit != "pct" else 0.1)
         if abs(round(baseline, 1) - t.baseline) > tol:
@@ -667,7 +673,7 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         "projection": projection,
         "projection_method": method,
         "baseline": baseline_used,
-        "baseline_stated": t.baseline,
+        "baseline_stated": None if baseline_hidden else t.baseline,
         "baseline_period": t.baseline_period,
         "unit": t.unit,
         "periods_covered": covered,

@@ -413,3 +413,25 @@ def test_projection_from_a_small_latest_figure_is_not_shown() -> None:
     assert row["projection"] is None
     assert "40" not in row["explanation"]
     assert not any("40" in n for n in row["notes"])
+
+
+def test_small_baseline_is_not_replaced_by_the_plans_stated_figure() -> None:
+    # Shipped 4b: the plan states a 75 % women's share (6 of 8) for Jan-Aug 2021. With 6
+    # women of 8 the complement is 2 men: fewer than 5 persons, so neither the computed nor
+    # the stated baseline may be shown.
+    plan = _shipped_plan()
+    plan4 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "4b"]})
+    rows = [
+        {"period": "2021M08", "measure_id": "personer_varig_selvforsoergelse", "value": 8},
+        {
+            "period": "2021M08",
+            "measure_id": "personer_varig_selvforsoergelse",
+            "sex": "Kvinder",
+            "value": 6,
+        },
+    ]
+    ins = inputs_of(fasit_selvforsoergelse=make_agg("fasit_selvforsoergelse", rows))
+    row = _row(api.evaluate_plan(ins, plan4), "4b")
+    assert row["baseline"] is None
+    assert row["baseline_stated"] is None
+    assert any("Basislinjen er diskretioneret" in n for n in row["notes"])
