@@ -46,7 +46,7 @@ from data_connectors.periods import parse_period
 from metrics.danish import number, period_label
 from metrics.kpis import MissingInput, compute_raw
 from metrics.registry import MetricDef, get_metric
-from metrics.series import MIN_PERSONS, only_native_grain
+from metrics.series import only_native_grain, suppress_expr
 from metrics.targets import Plan, Target
 
 Inputs = Mapping[str, pl.LazyFrame]
@@ -127,15 +127,12 @@ def _value(num: float | None, den: float | None, metric: MetricDef) -> float | N
 
 
 def _suppressed(num: float | None, den: float | None, metric: MetricDef) -> bool:
-    if not metric.person_based:
-        return False
-    if num is not None and 0 < num < MIN_PERSONS:
-        return True
-    if not metric.is_rate or den is None:
-        return False
-    # A share also tells its complement (den - num): e.g. men beside a women's share.
-    rest = den - num if num is not None else None
-    return den < MIN_PERSONS or (rest is not None and 0 < rest < MIN_PERSONS)
+    """The small-number rule of ``series.suppress_expr``, applied to one figure."""
+    one = pl.DataFrame(
+        {"numerator": [num], "denominator": [den], "in_suppressed": [False]},
+        schema={"numerator": pl.Float64, "denominator": pl.Float64, "in_suppressed": pl.Boolean},
+    )
+    return bool(one.select(suppress_expr(metric)).item())
 
 
 def _labels(rows: pl.DataFrame) -> str:
