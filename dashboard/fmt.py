@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from metrics.danish import MISSING, MONTHS, MONTHS_SHORT
+from metrics.danish import danish_separators as danish
 
 SUPPRESSED_TEXT = "<5"
 MISSING_TEXT = MISSING
@@ -17,11 +18,6 @@ UNIT_LABEL = {
     "personer": "personer",
     "antal": "antal",
 }
-
-
-def danish(text: str) -> str:
-    """Swap English separators for Danish ones: 1,234.5 -> 1.234,5."""
-    return text.translate(str.maketrans(",.", ".,"))
 
 
 def number(value: float | int | None, spec: str = ",.0f", *, suppressed: bool = False) -> str:

@@ -28,7 +28,12 @@ MONTHS = (
 MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MISSING = "–"
 
-__all__ = ["MISSING", "MONTHS", "MONTHS_SHORT", "number", "period_label"]
+__all__ = ["MISSING", "MONTHS", "MONTHS_SHORT", "danish_separators", "number", "period_label"]
+
+
+def danish_separators(text: str) -> str:
+    """Swap English separators for Danish ones in formatted text: 1,234.5 -> 1.234,5."""
+    return text.translate(str.maketrans(",.", ".,"))
 
 
 def number(x: float | None, decimals: int = 1) -> str:
@@ -42,7 +47,7 @@ def number(x: float | None, decimals: int = 1) -> str:
     text = format(x, f",.{max(0, decimals)}f")
     if text.startswith("-") and not any(c not in "-0,." for c in text):
         text = text[1:]  # no "-0" for a negative number that rounds to zero
-    return text.translate(str.maketrans(",.", ".,"))
+    return danish_separators(text)
 
 
 def _month(d: date) -> str:
