@@ -85,8 +85,7 @@ def page_builders() -> dict[str, Callable[[], object]]:
             loaders.comparison(k, m.id, "751", f"{YEAR}M01", f"{YEAR}M12")
             loaders.ranking(k, m.id, YEAR)
         if set(benchmark) <= ids:
-            loaders.kpi_series(k, benchmark[0], ("751",))
-            loaders.kpi_series(k, benchmark[1])
+            loaders.benchmark_table(k, "751")
         return None
 
     def ledelsestilsyn() -> object:

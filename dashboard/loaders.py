@@ -174,6 +174,13 @@ def get_metric(metric_id: str) -> Any:
     return api.get_metric(metric_id)
 
 
+@st.cache_data(max_entries=128, show_spinner=False)
+def benchmark_table(key: StoreKey, municipality: str) -> pl.DataFrame:
+    from metrics import api
+
+    return api.benchmark_table(inputs(key), municipality=municipality)
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def kpi_series(
     key: StoreKey,

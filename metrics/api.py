@@ -225,6 +225,38 @@ def comparison(
     return finalize(raw_all, metric, extra=("note",))
 
 
+def benchmark_table(inputs: Inputs, *, municipality: str) -> pl.DataFrame:
+    """STAR's benchmark for one municipality, one row per published rolling year.
+
+    Columns: period, area_code, area_name, faktisk and forventet (full-time persons as
+    published), forskel (metric ``benchmark_forskel_pct``: (faktisk - forventet) /
+    forventet * 100), placering (metric ``benchmark_placering``, 1 = best) and n_ranked
+    (how many municipalities have a rank that period). Sorted by period.
+    """
+    diff = kpi_series(inputs, "benchmark_forskel_pct", area_codes=[municipality])
+    ranks = kpi_series(inputs, "benchmark_placering")
+    n_ranked = ranks.group_by("period").agg(
+        pl.col("value").is_not_null().sum().cast(pl.Int64).alias("n_ranked")
+    )
+    own = ranks.filter(pl.col("area_code") == municipality).select(
+        "period", pl.col("value").cast(pl.Int64).alias("placering")
+    )
+    return (
+        diff.select(
+            "period",
+            "area_code",
+            "area_name",
+            # The metric's numerator is faktisk - forventet and its denominator forventet.
+            (pl.col("numerator") + pl.col("denominator")).alias("faktisk"),
+            pl.col("denominator").alias("forventet"),
+            pl.col("value").alias("forskel"),
+        )
+        .join(own, on="period", how="left")
+        .join(n_ranked, on="period", how="left")
+        .sort("period")
+    )
+
+
 def ranking(
     inputs: Inputs,
     metric_id: str,

@@ -115,3 +115,14 @@ wording = "Favrskov skal ligge i top 10."
     assert (row["value"], row["status"]) == (9.0, "nået")
     assert (row["periods_covered"], row["periods_label"]) == ("2022QMAT04", "januar-december 2022")
     assert "nr. 9" in row["explanation"]
+
+
+def test_benchmark_table_gives_published_actual_expected_and_rank() -> None:
+    t = api.benchmark_table(_inputs(), municipality="710")
+    assert t["period"].to_list() == ["2022QMAT02", "2022QMAT04"]
+    # As published: actual 3500 / 3420, expected 3700 / 3600, rank 12 / 9, of 2 ranked.
+    assert t["faktisk"].to_list() == [3500.0, 3420.0]
+    assert t["forventet"].to_list() == [3700.0, 3600.0]
+    assert t["placering"].to_list() == [12, 9]
+    assert t["n_ranked"].to_list() == [2, 2]
+    assert t["forskel"].to_list() == pytest.approx([-200 / 3700 * 100, -5.0])

@@ -131,41 +131,15 @@ def benchmark_section() -> None:
     ids = {m.id for m in loaders.list_metrics()}
     if not set(BENCHMARK) <= ids:
         return
-    diff = loaders.kpi_series(key, BENCHMARK_DIFF, (muni,)).filter(
+    table = loaders.benchmark_table(key, muni).filter(
         pl.col("period").str.slice(0, 4).cast(pl.Int32, strict=False) <= year
     )
-    if diff.is_empty() or diff["value"].drop_nulls().is_empty():
+    if table["forskel"].drop_nulls().is_empty():
         return
     metric = loaders.get_metric(BENCHMARK_DIFF)
-    ranks = loaders.kpi_series(key, BENCHMARK_RANK)
-    hidden = pl.col("suppressed").fill_null(False)
-    data = (
-        diff.select(
-            "period",
-            "area_code",
-            "area_name",
-            # STAR publishes actual and expected; the metric carries them as
-            # numerator (actual - expected) and denominator (expected).
-            pl.when(hidden)
-            .then(None)
-            .otherwise(pl.col("numerator") + pl.col("denominator"))
-            .alias("faktisk"),
-            pl.when(hidden).then(None).otherwise(pl.col("denominator")).alias("forventet"),
-            pl.col("value").alias("forskel"),
-        )
-        .join(
-            ranks.filter(pl.col("area_code") == muni).select(
-                "period", pl.col("value").cast(pl.Int64).alias("placering")
-            ),
-            on="period",
-            how="left",
-        )
-        .sort("period")
-    )
-    latest = data.filter(pl.col("forskel").is_not_null()).row(-1, named=True)
-    n_ranked = ranks.filter(
-        (pl.col("period") == latest["period"]) & pl.col("value").is_not_null()
-    ).height
+    latest = table.filter(pl.col("forskel").is_not_null()).row(-1, named=True)
+    n_ranked = latest["n_ranked"] or 0
+    data = table.drop("n_ranked")
     when = fmt.period_label(latest["period"])
     st.subheader("STAR's benchmark: faktisk mod forventet forsørgelse")
     b1, b2, b3 = st.columns(3)
