@@ -77,3 +77,12 @@ def monthly(
         for p, v in values.items()
     ]
     return make_agg(dataset_id, rows)
+
+
+def self_support(period: str, total: float, women: float) -> list[dict[str, Any]]:
+    """fasit_selvforsoergelse rows: persons into lasting self-support, all and women."""
+    measure = "personer_varig_selvforsoergelse"
+    return [
+        {"period": period, "measure_id": measure, "value": total},
+        {"period": period, "measure_id": measure, "sex": "Kvinder", "value": women},
+    ]

@@ -15,7 +15,7 @@ from data_connectors.canonical import (
 )
 from data_connectors.periods import month_range
 from metrics import api
-from tests.builders import inputs_of, make_agg, monthly
+from tests.builders import inputs_of, make_agg, monthly, self_support
 
 # -- registry ---------------------------------------------------------------------------
 
@@ -324,15 +324,7 @@ def test_complementary_suppression_leaves_larger_groups_shown() -> None:
     shown = dict(zip(out["group"], out["value"], strict=True))
     assert shown == {"Job": 20.0, "Uddannelse": None, "IGU": None}
     # Women's share 10 of 16 = 62.5 %: 6 men and 10 women, both at least 5: shown.
-    ws = [
-        {"period": "2021M08", "measure_id": "personer_varig_selvforsoergelse", "value": 16},
-        {
-            "period": "2021M08",
-            "measure_id": "personer_varig_selvforsoergelse",
-            "sex": "Kvinder",
-            "value": 10,
-        },
-    ]
+    ws = self_support("2021M08", total=16, women=10)
     ins = inputs_of(fasit_selvforsoergelse=make_agg("fasit_selvforsoergelse", ws))
     assert api.kpi_series(ins, "flygtninge_kvindeandel")["value"].to_list() == [62.5]
 

@@ -9,7 +9,7 @@ import pytest
 
 from data_connectors.periods import month_range
 from metrics import api
-from tests.builders import inputs_of, make_agg, monthly
+from tests.builders import inputs_of, make_agg, monthly, self_support
 from tests.test_metrics_kpis import table5_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -421,15 +421,7 @@ def test_small_baseline_is_not_replaced_by_the_plans_stated_figure() -> None:
     # the stated baseline may be shown.
     plan = _shipped_plan()
     plan4 = plan.model_copy(update={"targets": [t for t in plan.targets if t.id == "4b"]})
-    rows = [
-        {"period": "2021M08", "measure_id": "personer_varig_selvforsoergelse", "value": 8},
-        {
-            "period": "2021M08",
-            "measure_id": "personer_varig_selvforsoergelse",
-            "sex": "Kvinder",
-            "value": 6,
-        },
-    ]
+    rows = self_support("2021M08", total=8, women=6)
     ins = inputs_of(fasit_selvforsoergelse=make_agg("fasit_selvforsoergelse", rows))
     row = _row(api.evaluate_plan(ins, plan4), "4b")
     assert row["baseline"] is None
