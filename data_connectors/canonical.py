@@ -29,6 +29,8 @@ DIMENSIONS: tuple[str, ...] = (
     "hours_band",  # flexjob weekly hours: 1-5 timer, 6-10 timer, Over 10 timer
     "scheme",  # flexjob scheme: Ny ordning / Gammel ordning
     "route",  # route into self-support: Job, Uddannelse, IGU
+    "akasse",  # unemployment insurance fund (A-kasse), y25i09
+    "benefit_rate",  # kontanthjælpssats (rate of kontanthjælp after July 2025), y60a02
 )
 
 AREA_LEVELS = ("land", "region", "kommune")
@@ -54,6 +56,8 @@ class AggregateSchema(dy.Schema):
     hours_band = dy.String(primary_key=True)
     scheme = dy.String(primary_key=True)
     route = dy.String(primary_key=True)
+    akasse = dy.String(primary_key=True)
+    benefit_rate = dy.String(primary_key=True)
     measure_id = dy.String(primary_key=True, min_length=1)
     value = dy.Float64(nullable=True, allow_nan=False)
     suppressed = dy.Bool()
@@ -70,6 +74,20 @@ class AggregateSchema(dy.Schema):
 
 
 AGGREGATE_KEY: tuple[str, ...] = tuple(AggregateSchema.primary_key())
+
+
+def with_all_dimensions(lf: pl.LazyFrame, columns: list[str]) -> pl.LazyFrame:
+    """Aggregate rows stored before a dimension existed, read as that dimension's total.
+
+    ``columns`` are the columns ``lf`` has. A dataset stored before ``akasse`` or
+    ``benefit_rate`` were added is not broken down by them: every row is their total.
+    """
+    missing = [d for d in DIMENSIONS if d not in columns]
+    if not missing:
+        return lf
+    return lf.with_columns(pl.lit(TOTAL).alias(d) for d in missing).select(
+        AggregateSchema.column_names()
+    )
 
 
 class BenefitWeekSchema(dy.Schema):
@@ -231,3 +249,27 @@ def _find_row(indexed: pl.DataFrame, key: dict[str, Any]) -> int | None:
 
 def empty_aggregate() -> pl.DataFrame:
     return AggregateSchema.create_empty()
+
+
+class FlexjobMonthSchema(dy.Schema):
+    """Monthly effective weekly hours per person in flexjob (the municipality's own data).
+
+    One row per person and month in flexjob; ``weekly_hours`` is the month's effective
+    hours per week (null: no hours registered). ``start_date`` and ``scheme`` describe the
+    flexjob the person holds that month (new scheme from 2013 or old).
+    ``start_hours`` is the weekly hours at the start when the extract does not reach back
+    to it (null: taken from the first registered month on or after the start).
+    """
+
+    person_id = dy.String(primary_key=True, min_length=1)
+    municipality_code = dy.String(regex=r"^\d{3}$")
+    month = dy.String(primary_key=True, regex=r"^\d{4}M\d{2}$")
+    start_date = dy.Date()
+    scheme = dy.Enum(["Ny ordning", "Gammel ordning"])
+    weekly_hours = dy.Float64(nullable=True, min=0, max=37)
+    start_hours = dy.Float64(nullable=True, min=0, max=37)
+
+
+PERSON_TABLES["person_flexjob_months"] = PersonTable(
+    "person_flexjob_months", FlexjobMonthSchema, "Timer i fleksjob"
+)

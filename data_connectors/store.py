@@ -33,6 +33,7 @@ from data_connectors.canonical import (
     PERSON_TABLES,
     AggregateSchema,
     validate,
+    with_all_dimensions,
 )
 
 _LOG_COLUMNS = (
@@ -145,11 +146,7 @@ class Store:
         path = self.aggregate_path(dataset_id)
         if not path.is_file():
             return AggregateSchema.create_empty().lazy()
-        return _scan_checked(path)
-
-    def scan_all(self) -> pl.LazyFrame:
-        frames = [self.scan(d) for d in self.datasets()]
-        return pl.concat(frames) if frames else AggregateSchema.create_empty().lazy()
+        return _scan_aggregate(path)
 
     def scan_person(self, table: str) -> pl.LazyFrame:
         schema = PERSON_TABLES[table].schema
@@ -254,7 +251,11 @@ class Store:
                 for path, new in item.parts.items():
                     old = current.get(path)
                     if old is None and path.is_file():
-                        old = _scan_checked(path).collect()
+                        old = (
+                            _scan_aggregate(path)
+                            if specs[path][1] is AggregateSchema
+                            else _scan_checked(path)
+                        ).collect()
                     current[path], n_replaced = _merge(old, new, specs[path][0])
                     added += new.height - n_replaced
                     replaced += n_replaced
@@ -412,6 +413,11 @@ def _scan_checked(path: Path) -> pl.LazyFrame:
             "backup or delete it and import the data again"
         ) from None
     return pl.scan_parquet(path)
+
+
+def _scan_aggregate(path: Path) -> pl.LazyFrame:
+    """A stored aggregate dataset, with dimensions added since it was written as totals."""
+    return with_all_dimensions(_scan_checked(path), list(pl.read_parquet_schema(path)))
 
 
 def _replace_all(written: list[tuple[Path, Path]]) -> None:

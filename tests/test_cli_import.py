@@ -18,7 +18,8 @@ from tests.test_jobindsats_client import BASE, KEY, META, FakeApi
 from tests.test_readers_corpus import CASES, CORPUS
 
 GOOD = (
-    "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+    "Periode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+    "Antal langtidsledige personer\n"
     "2021M07;Favrskov;Ydelsesgrupper i alt;118,5;140\n"
     "2021M07;Favrskov;A-dagpenge;..;12\n"
     "2021M07;Uoplyst område;A-dagpenge;1;2\n"
@@ -119,7 +120,7 @@ def test_import_of_several_files_is_all_or_nothing(data_dir: Path, tmp_path: Pat
     monthly.write_text(GOOD, encoding="utf-8")
     bench = tmp_path / "y30r21.csv"
     bench.write_text(
-        "Periode;Område;Forventet antal;Faktisk antal;Placering\n"
+        "Periode;Område;Forventet antal;Faktisk antal;Placering på benchmarkranglisten\n"
         "2022QMAT04;Favrskov;5.430;5.210;12\n",
         encoding="utf-8",
     )
@@ -166,7 +167,9 @@ def test_fetch_table_stores_rows_and_catalogue(data_dir: Path, api: FakeApi) -> 
     assert r.exit_code == 0, r.output
     assert KEY not in r.output
     assert "y25i09: api.jobindsats.dk /v3/data/y25i09 period.M=latest:2" in r.stdout
-    assert "12 rows into y25i09 (12 new, 0 replaced)" in r.stdout
+    # municipalities: 2 months x 2 municipalities x 3 benefit groups x 4 measures = 48;
+    # the country, asked separately: 2 x 1 x 3 x 4 = 24
+    assert "72 rows into y25i09 (72 new, 0 replaced)" in r.stdout
     assert "updated by STAR 2026-05-12, next update 2026-06-10" in r.stdout
     store = Store(data_dir)
     assert sorted(store.scan("y25i09").collect()["period"].unique()) == ["2026M03", "2026M04"]
@@ -318,7 +321,8 @@ def test_import_warns_about_period_types_the_kpis_do_not_use(
 ) -> None:
     p = tmp_path / "y25i09_qmat.csv"
     p.write_text(
-        "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+        "Periode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+        "Antal langtidsledige personer\n"
         "2021M07;Favrskov;Ydelsesgrupper i alt;118,5;140\n"
         "2022QMAT04;Favrskov;Ydelsesgrupper i alt;120,5;150\n"
         "2022QMAT04;Aarhus;Ydelsesgrupper i alt;900;1.100\n"
@@ -341,7 +345,7 @@ def test_import_of_declared_period_types_gives_no_warning(data_dir: Path, tmp_pa
     monthly.write_text(GOOD, encoding="utf-8")
     bench = tmp_path / "y30r21.csv"
     bench.write_text(
-        "Periode;Område;Forventet antal;Faktisk antal;Placering\n"
+        "Periode;Område;Forventet antal;Faktisk antal;Placering på benchmarkranglisten\n"
         "2022QMAT04;Favrskov;5.430;5.210;12\n",
         encoding="utf-8",
     )
@@ -353,7 +357,7 @@ def test_import_of_declared_period_types_gives_no_warning(data_dir: Path, tmp_pa
 def test_import_warning_names_every_undeclared_type(data_dir: Path, tmp_path: Path) -> None:
     p = tmp_path / "y30r21_mixed.csv"
     p.write_text(
-        "Periode;Område;Forventet antal;Faktisk antal;Placering\n"
+        "Periode;Område;Forventet antal;Faktisk antal;Placering på benchmarkranglisten\n"
         "2022QMAT04;Favrskov;5.430;5.210;12\n"
         "2022M12;Favrskov;5.400;5.200;11\n"
         "2022Q04;Favrskov;5.410;5.205;10\n"
@@ -373,7 +377,7 @@ def test_fetch_warns_about_undeclared_period_types(data_dir: Path, api: FakeApi)
     def qmat_data(request: httpx.Request) -> httpx.Response:
         assert request.url.params["period.QMAT"] == "2025QMAT04"
         body = {
-            "columns": ["Periode", "Område", "Ydelsesgruppe", "Antal personer"],
+            "columns": ["Periode", "Område", "Ydelsesgrupper", "Antal langtidsledige personer"],
             "rows": [["2025QMAT04", "Favrskov", "Ydelsesgrupper i alt", 130]],
         }
         return httpx.Response(200, content=json.dumps(body, ensure_ascii=False).encode())
@@ -384,7 +388,7 @@ def test_fetch_warns_about_undeclared_period_types(data_dir: Path, api: FakeApi)
     api.push("/data/y25i09", qmat_data)
     with respx.mock(base_url=BASE) as mock:
         mock.route().mock(side_effect=api)
-        r = run("fetch", "y25i09", "--periods", "QMAT=latest:1")
+        r = run("fetch", "y25i09", "--periods", "QMAT=latest:1", "--areas", "Favrskov")
     assert r.exit_code == 0, r.output
     assert "warning: y25i09: 1 row with period type QMAT, which the KPIs do not use" in r.stderr
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Callable
@@ -51,74 +52,104 @@ CATALOGUE = [
 
 MONTHS = [f"2025M{m:02d}" for m in range(1, 13)] + [f"2026M{m:02d}" for m in range(1, 5)]
 
+# y25i09 in the real shape (JOBINDSATS.md, "Confirmed from public client code"): the
+# dimensions _omrade, _ygrpi09, _kon, _aldera, _oprinda, _akassebl; the four measures with
+# their live labels; the totals "Ydelsesgrupper i alt" and A-kasse "I alt". Value names
+# marked FAKE are not confirmed (the simulator needs some).
+AREAS = [("/", "Hele landet"), ("/710/", "Favrskov"), ("/751/", "Aarhus")]
+DIMS = [  # dimension id = hierarchy id, column label, values (the total first)
+    ("_ygrpi09", "Ydelsesgrupper", [("/", "Ydelsesgrupper i alt"), ("/2/", "A-dagpenge"),
+                                    ("/3/", "Kontanthjælp")]),
+    ("_kon", "Køn", [("/", "Køn i alt"), ("/1/", "Kvinder"), ("/2/", "Mænd")]),
+    # FAKE age bands
+    ("_aldera", "Alder", [("/", "Alder i alt"), ("/1/", "16-29 år"), ("/2/", "30 år og derover")]),
+    ("_oprinda", "Herkomst", [("/", "Herkomst i alt"), ("/1/", "Personer med dansk oprindelse")]),
+    ("_akassebl", "A-kasse", [("/", "I alt"), ("/1/", "Ingen a-kasse"),
+                              ("/2/", "Faglig Fælles (3F) A-kasse")]),
+]  # fmt: skip
+MEASURES = [
+    "Antal langtidsledige fuldtidspersoner",
+    "Antal langtidsledige personer",
+    "Antal bruttoledige personer",
+    "Andel langtidsledige personer ift. bruttoledige personer",
+]
+COLUMNS = ["Periode", "Område", "Ydelsesgrupper", "A-kasse", *MEASURES]
+
+
+def _hierarchy(hid: str, values: list[tuple[str, str]]) -> dict[str, Any]:
+    return {
+        "hierarchy_id": hid,
+        "levels": [{"level_id": hid.strip("_"), "values": [
+            {"value_id": v, "value_name": n} for v, n in values]}],
+    }  # fmt: skip
+
+
 META = {
     "table_id": "y25i09",
-    "periods": [{"periodtype_id": "M", "values": [{"period_id": p} for p in MONTHS]}],
+    "table_name": "Langtidsledighed",
+    "periods": [{"periodtype_id": "M", "values": [{"period_id": p} for p in reversed(MONTHS)]}],
     "dimensions": [
-        {
-            "dimension_id": "_omrade",
-            "hierarchies": [
-                {
-                    "hierarchy_id": "_hele_landet",
-                    "levels": [
-                        {
-                            "level_id": "land",
-                            "values": [{"value_id": "/", "value_name": "Hele landet"}],
-                        }
-                    ],
-                },
-                {
-                    "hierarchy_id": "_nykom",
-                    "levels": [
-                        {
-                            "level_id": "kom",
-                            "values": [
-                                {"value_id": "/710/", "value_name": "Favrskov"},
-                                {"value_id": "/751/", "value_name": "Aarhus"},
-                            ],
-                        }
-                    ],
-                },
-            ],
-        },
-        {
-            "dimension_id": "_ygrpi09",
-            "hierarchies": [
-                {
-                    "hierarchy_id": "_ygrpi09",
-                    "levels": [
-                        {
-                            "level_id": "grp",
-                            "values": [
-                                {"value_id": "/", "value_name": "Ydelsesgrupper i alt"},
-                                {"value_id": "/2/", "value_name": "A-dagpenge"},
-                                {"value_id": "/3/", "value_name": "Kontanthjælp"},
-                            ],
-                        }
-                    ],
-                }
-            ],
-        },
+        {"dimension_id": "_omrade", "hierarchies": [_hierarchy("_nykom", AREAS)]},
+        *[{"dimension_id": d, "hierarchies": [_hierarchy(d, v)]} for d, _, v in DIMS],
     ],
 }
 
-COLUMNS = [
-    "Periode",
-    "Område",
-    "Ydelsesgruppe",
-    "Langtidsledige: Antal fuldtidspersoner",
-    "Langtidsledige: Antal personer",
-]
+# Favrskov per benefit group (all other dimensions at their total), month n = index in
+# MONTHS: long-term full-time persons, persons, gross unemployed; None is suppressed.
+FAVRSKOV = {"Ydelsesgrupper i alt": (100, 130, 900), "A-dagpenge": (None, 40, 500),
+            "Kontanthjælp": (60, 70, 300)}  # fmt: skip
+AARHUS = {"Ydelsesgrupper i alt": (300, 380, 4000), "A-dagpenge": (150, 180, 2500),
+          "Kontanthjælp": (120, 150, 1200)}  # fmt: skip
+COUNTRY = {"Ydelsesgrupper i alt": (20000, 25000, 101672), "A-dagpenge": (9000, 11000, 60000),
+           "Kontanthjælp": (8000, 10000, 30000)}  # fmt: skip
 
 
-def data_body(periods: list[str], columns: list[str] | None = None) -> dict[str, Any]:
+def cell(period: str, area: str, values: dict[str, str]) -> list[Any]:
+    """The four measures of one row: the base figures + n; a part of another dimension
+    (Køn, Alder, ...) holds half (None below 5: suppressed)."""
+    n = MONTHS.index(period)
+    base = {"Favrskov": FAVRSKOV, "Aarhus": AARHUS, "Hele landet": COUNTRY}[area]
+    ft, persons, gross = base[values.get("Ydelsesgrupper", "Ydelsesgrupper i alt")]
+    parts = sum(1 for label, v in values.items() if label != "Ydelsesgrupper"
+                and v != dict((lbl, vals[0][1]) for _, lbl, vals in DIMS)[label])  # fmt: skip
+    out: list[Any] = []
+    for x in (ft, persons, gross):
+        y = None if x is None else (x + n) / 2**parts
+        out.append(None if y is None or y < 5 else round(y, 1))
+    out.append(None if out[1] is None or out[2] is None else round(100 * out[1] / out[2], 1))
+    return out
+
+
+def data_body(request: httpx.Request) -> httpx.Response:
+    """/data/y25i09 as the live API answers: one column per dimension asked, '*' all values
+    (the total first), '/' the total; a hierarchy the table lacks is 422."""
+    params = request.url.params
+    own = {"_nykom", *(d for d, _, _ in DIMS)}
+    asked = [k.removeprefix("hierarchy.") for k in params if k.startswith("hierarchy.")]
+    unknown = [h for h in asked if h not in own]
+    if unknown:
+        return jresp(422, {"code": 422, "cause": f"Unknown hierarchies: {unknown!r}",
+                           "request_id": "fake"})  # fmt: skip
+    periods = params["period.M"].split(",")
+    area_sel = params.get("hierarchy._nykom", "/")
+    areas = [n for v, n in AREAS if (v == "/") == (area_sel == "/")
+             and (area_sel in ("/", "*") or v in area_sel.split(","))]  # fmt: skip
+    columns = ["Periode", "Område"]
+    choices: list[list[tuple[str, str]]] = []
+    for d, label, values in DIMS:
+        sel = params.get(f"hierarchy.{d}")
+        if sel is None:
+            continue
+        columns.append(label)
+        picked = values[:1] if sel == "/" else values if sel == "*" else [
+            (v, n) for v, n in values if v in sel.split(",")]  # fmt: skip
+        choices.append([(label, n) for _, n in picked])
     rows: list[list[Any]] = []
     for p in periods:
-        n = MONTHS.index(p)
-        rows.append([p, "Favrskov", "Ydelsesgrupper i alt", 100 + n, 130 + n])
-        rows.append([p, "Favrskov", "A-dagpenge", None, 40 + n])
-        rows.append([p, "Hele landet", "Ydelsesgrupper i alt", 20000 + n, 25000 + n])
-    return {"columns": columns or COLUMNS, "rows": rows}
+        for area in areas:
+            for combo in itertools.product(*choices):
+                rows.append([p, area, *(n for _, n in combo), *cell(p, area, dict(combo))])
+    return jresp(200, {"columns": [*columns, *MEASURES], "rows": rows}, bom=True)
 
 
 def jresp(status: int, body: Any, bom: bool = False) -> httpx.Response:
@@ -132,7 +163,6 @@ class FakeApi:
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.queue: dict[str, list[Callable[[httpx.Request], httpx.Response]]] = {}
-        self.columns = COLUMNS
 
     def push(self, path: str, *answers: Callable[[httpx.Request], httpx.Response]) -> None:
         self.queue.setdefault(path, []).extend(answers)
@@ -147,8 +177,7 @@ class FakeApi:
         if path == "/table/y25i09":
             return jresp(200, META)
         if path == "/data/y25i09":
-            periods = request.url.params["period.M"].split(",")
-            return jresp(200, data_body(periods, self.columns), bom=True)
+            return data_body(request)
         return jresp(404, {"code": 404, "cause": f"Unknown table: {path}"})
 
 
@@ -179,7 +208,7 @@ def test_bearer_auth_format_json_and_bom(tmp_path: Path) -> None:
     assert req.headers["Authorization"] == f"Bearer {KEY}"
     assert req.url.path == "/v3/data/y25i09"
     assert req.url.params["format"] == "json"
-    assert resp.payload["columns"] == COLUMNS  # BOM stripped before JSON parsing
+    assert resp.payload["columns"] == ["Periode", "Område", *MEASURES]  # BOM stripped first
     assert not resp.from_cache
 
 
@@ -213,9 +242,9 @@ def test_catalogue_keeps_freshness(tmp_path: Path) -> None:
 def test_table_meta_lists_periods_and_hierarchies(tmp_path: Path) -> None:
     with make_client(FakeApi(), tmp_path) as client:
         meta = client.table_meta("y25i09")
-    assert meta.periods["M"][-1] == "2026M04" and len(meta.periods["M"]) == 16
+    assert meta.periods["M"][0] == "2026M04" and len(meta.periods["M"]) == 16  # newest first
     nykom = meta.hierarchy("_nykom")
-    assert nykom is not None and nykom.values == (("/710/", "Favrskov"), ("/751/", "Aarhus"))
+    assert nykom is not None and nykom.values == tuple(AREAS)
 
 
 def test_401_is_a_clear_message_without_the_key(
@@ -321,43 +350,74 @@ def test_unreachable_without_cache_raises(tmp_path: Path) -> None:
 
 
 def test_fetch_maps_columns_nulls_and_areas(tmp_path: Path) -> None:
+    """Two requests (one area hierarchy each), the breakdown asked with '*', the rest '/'.
+
+    By hand from FAVRSKOV/COUNTRY (+ n, the month's index: 2026M03 is 14, 2026M04 is 15):
+    Favrskov's long-term full-time persons 114/115 in all, A-dagpenge suppressed,
+    Kontanthjælp 74/75; the country 20014/20015; the share of 2026M04 in all is
+    100 x 145 / 915 = 15,8 %.
+    """
     api = FakeApi()
     with make_client(api, tmp_path) as client:
         res = fetch_table(client, Selection("y25i09", periods="latest:2"))
     df = res.converted.df
-    got = {
-        (r["period"], r["area_code"], r["benefit_group"], r["measure_id"]): r["value"]
-        for r in df.iter_rows(named=True)
+    ft = {
+        (r["period"], r["area_code"], r["benefit_group"]): r["value"]
+        for r in df.filter(pl.col("measure_id") == "fuldtidspersoner").iter_rows(named=True)
     }
-    assert got == {
-        ("2026M03", "710", TOTAL, "fuldtidspersoner"): 114.0,
-        ("2026M03", "710", TOTAL, "personer"): 144.0,
-        ("2026M03", "710", "A-dagpenge", "fuldtidspersoner"): None,
-        ("2026M03", "710", "A-dagpenge", "personer"): 54.0,
-        ("2026M03", "000", TOTAL, "fuldtidspersoner"): 20014.0,
-        ("2026M03", "000", TOTAL, "personer"): 25014.0,
-        ("2026M04", "710", TOTAL, "fuldtidspersoner"): 115.0,
-        ("2026M04", "710", TOTAL, "personer"): 145.0,
-        ("2026M04", "710", "A-dagpenge", "fuldtidspersoner"): None,
-        ("2026M04", "710", "A-dagpenge", "personer"): 55.0,
-        ("2026M04", "000", TOTAL, "fuldtidspersoner"): 20015.0,
-        ("2026M04", "000", TOTAL, "personer"): 25015.0,
+    assert {k: v for k, v in ft.items() if k[1] in ("710", "000")} == {
+        ("2026M03", "710", TOTAL): 114.0,
+        ("2026M03", "710", "A-dagpenge"): None,
+        ("2026M03", "710", "Kontanthjælp"): 74.0,
+        ("2026M04", "710", TOTAL): 115.0,
+        ("2026M04", "710", "A-dagpenge"): None,
+        ("2026M04", "710", "Kontanthjælp"): 75.0,
+        ("2026M03", "000", TOTAL): 20014.0,
+        ("2026M03", "000", "A-dagpenge"): 9014.0,
+        ("2026M03", "000", "Kontanthjælp"): 8014.0,
+        ("2026M04", "000", TOTAL): 20015.0,
+        ("2026M04", "000", "A-dagpenge"): 9015.0,
+        ("2026M04", "000", "Kontanthjælp"): 8015.0,
     }
-    assert df.filter(pl.col("value").is_null())["suppressed"].to_list() == [True, True]
+    share = df.filter(
+        (pl.col("measure_id") == "andel_langtidsledige")
+        & (pl.col("area_code") == "710")
+        & (pl.col("period") == "2026M04")
+        & (pl.col("benefit_group") == TOTAL)
+    )["value"]
+    assert share.to_list() == [15.8]
+    assert set(df["akasse"]) == {TOTAL} and set(df["sex"]) == {TOTAL}
+    assert set(df["measure_id"]) == {
+        "fuldtidspersoner",
+        "personer",
+        "bruttoledige_personer",
+        "andel_langtidsledige",
+    }
     assert df["source"].unique().to_list() == ["jobindsats.dk API"]
-    params = api.requests[-1].url.params
-    assert params["period.M"] == "2026M03,2026M04"
-    assert params["hierarchy._nykom"] == "*"
-    assert params["hierarchy._hele_landet"] == "*"
-    assert params["hierarchy._ygrpi09"] == "*"
-    assert params["mgroup.*"] == "*"
+    data = [r for r in api.requests if "/data/" in r.url.path]
+    assert [r.url.params["hierarchy._nykom"] for r in data] == ["*", "/"]
+    for r in data:
+        assert r.url.params["period.M"] == "2026M03,2026M04"
+        assert r.url.params["hierarchy._ygrpi09"] == "*"
+        for h in ("_kon", "_aldera", "_oprinda", "_akassebl"):
+            assert r.url.params[f"hierarchy.{h}"] == "/"
+        assert "hierarchy._hele_landet" not in r.url.params
+        assert r.url.params["mgroup.*"] == "*"
+        # '*', '/', ':' and ',' travel unencoded, as public clients send them
+        assert b"hierarchy._ygrpi09=*" in r.url.raw_path
+        assert b"period.M=2026M03,2026M04" in r.url.raw_path
 
 
 def test_renamed_label_stops_the_import(tmp_path: Path) -> None:
     api = FakeApi()
-    api.columns = [*COLUMNS[:3], "Langtidsledige: Antal fuldtidspersoner 16-66 år", COLUMNS[4]]
+    renamed = "Antal langtidsledige fuldtidspersoner 16-66 år"
+    body = {
+        "columns": ["Periode", "Område", "Ydelsesgrupper", renamed],
+        "rows": [["2026M04", "Favrskov", "Ydelsesgrupper i alt", 115]],
+    }
+    api.push("/data/y25i09", lambda r: jresp(200, body))
     with make_client(api, tmp_path) as client, pytest.raises(ReadError) as info:
-        fetch_table(client, Selection("y25i09", periods="latest:1"))
-    assert info.value.column == "Langtidsledige: Antal fuldtidspersoner 16-66 år"
+        fetch_table(client, Selection("y25i09", periods="latest:1", areas=("Favrskov",)))
+    assert info.value.column == renamed
     assert "for table y25i09" in str(info.value)
     assert str(info.value).startswith("api.jobindsats.dk /v3/data/y25i09")

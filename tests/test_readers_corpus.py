@@ -27,10 +27,16 @@ CASES: list[tuple[str, str | None, int | None, str | None, str]] = [
     ("missing_periode.csv", None, 1, "Periode", "missing column 'Periode'"),
     ("missing_omraade.csv", None, 2, "Område", "missing column 'Område'"),
     ("no_header.csv", None, None, None, "no header row"),
-    ("duplicate_conflict.csv", None, 3, "Antal fuldtidspersoner", "conflicts with row 2"),
-    ("negative_count.csv", None, 3, "Antal fuldtidspersoner", "negative value -3"),
-    ("text_in_number.csv", None, 2, "Antal fuldtidspersoner", "got 'tolv'"),
-    ("nan_in_number.csv", None, 2, "Antal fuldtidspersoner", "got 'NaN'"),
+    (
+        "duplicate_conflict.csv",
+        None,
+        3,
+        "Antal langtidsledige fuldtidspersoner",
+        "conflicts with row 2",
+    ),
+    ("negative_count.csv", None, 3, "Antal langtidsledige fuldtidspersoner", "negative value -3"),
+    ("text_in_number.csv", None, 2, "Antal langtidsledige fuldtidspersoner", "got 'tolv'"),
+    ("nan_in_number.csv", None, 2, "Antal langtidsledige fuldtidspersoner", "got 'NaN'"),
     ("unknown_area.csv", None, 3, "Område", "unknown area 'Favrskow'"),
     ("unknown_period.csv", None, 3, "Periode", "unknown period code '2021M13'"),
     ("period_as_text.csv", None, 2, "Periode", "unknown period code 'juli 2021'"),
@@ -38,31 +44,37 @@ CASES: list[tuple[str, str | None, int | None, str | None, str]] = [
         "renamed_label.csv",
         None,
         1,
-        "Antal fuldtidspersoner i alt",
-        "unknown or renamed column label 'Antal fuldtidspersoner i alt'",
+        "Antal langtidsledige fuldtidspersoner i alt",
+        "unknown or renamed column label 'Antal langtidsledige fuldtidspersoner i alt'",
     ),
     (
         "renamed_label.csv",
         "y25i09",
         1,
-        "Antal fuldtidspersoner i alt",
-        "unknown column label 'Antal fuldtidspersoner i alt' for table y25i09",
+        "Antal langtidsledige fuldtidspersoner i alt",
+        "unknown column label 'Antal langtidsledige fuldtidspersoner i alt' for table y25i09",
     ),
-    ("ambiguous_columns.csv", None, 1, None, "fit several tables"),
+    ("ambiguous_columns.csv", None, 1, None, "jobmaal does not guess"),
     ("too_many_values.csv", None, 3, None, "6 values but the header has 5 columns"),
     ("too_few_values.csv", None, 3, None, "4 values but the header has 5 columns"),
     ("data_after_footnote.csv", None, 4, None, "data row after the note on row 3"),
     ("empty_area.csv", None, 2, "Område", "empty area"),
     ("only_uoplyst.csv", None, 1, None, "only 'Uoplyst område' rows"),
     ("header_only.csv", None, 2, None, "no data rows below the header"),
-    ("mixed_decimal.csv", None, 3, "Antal fuldtidspersoner", "got '9.5'"),
-    ("empty_dimension.csv", None, 2, "Ydelsesgruppe", "empty value"),
+    ("mixed_decimal.csv", None, 3, "Antal langtidsledige fuldtidspersoner", "got '9.5'"),
+    ("empty_dimension.csv", None, 2, "Ydelsesgrupper", "empty value"),
     ("duplicate_measure_column.csv", None, 1, "Antal personer", "appears twice"),
     ("unlabelled_column.csv", None, 1, "#4", "column 4 has no label"),
     ("bad_json.json", None, 1, None, "not valid JSON"),
     ("json_wrong_shape.json", None, None, None, "with 'columns' and 'rows'"),
-    ("json_negative.json", None, 2, "Antal fuldtidspersoner", "negative value -1"),
-    ("json_object_cell.json", None, 1, "Antal fuldtidspersoner", "expected a number, text or null"),
+    ("json_negative.json", None, 2, "Antal langtidsledige fuldtidspersoner", "negative value -1"),
+    (
+        "json_object_cell.json",
+        None,
+        1,
+        "Antal langtidsledige fuldtidspersoner",
+        "expected a number, text or null",
+    ),
     ("text_renamed.xlsx", None, None, None, "cannot open as an Excel .xlsx workbook"),
     ("old_excel.xls", None, None, None, "old binary Excel (.xls)"),
 ]
@@ -118,12 +130,12 @@ def test_excel_with_text_in_number_column(tmp_path: Path) -> None:
     p = tmp_path / "tekst.xlsx"
     wb = xlsxwriter.Workbook(p)
     ws = wb.add_worksheet("Data")
-    ws.write_row(0, 0, ["Periode", "Område", "Ydelsesgruppe", "Antal personer"])
+    ws.write_row(0, 0, ["Periode", "Område", "Ydelsesgrupper", "Antal langtidsledige personer"])
     ws.write_row(1, 0, ["2021M07", "Favrskov", "A-dagpenge", "mange"])
     wb.close()
     with pytest.raises(ReadError) as info:
         read_file(p)
-    assert (info.value.row, info.value.column) == (2, "Antal personer")
+    assert (info.value.row, info.value.column) == (2, "Antal langtidsledige personer")
     assert "got 'mange'" in str(info.value)
 
 
@@ -139,7 +151,8 @@ def test_excel_without_a_header(tmp_path: Path) -> None:
 
 
 GOOD_CSV = (
-    "Titel\nPeriode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+    "Titel\nPeriode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+    "Antal langtidsledige personer\n"
     "2021M07;Favrskov;Ydelsesgrupper i alt;118,5;140\n2021M08;Hele landet;A-dagpenge;..;12\n"
 ).encode()
 

@@ -30,7 +30,8 @@ def _write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Pat
 
 
 API_CSV = (
-    "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+    "Periode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+    "Antal langtidsledige personer\n"
     "2021M08;Favrskov;Ydelsesgrupper i alt;118,5;140\n"
     "2021M07;Favrskov;A-dagpenge;9,08;\n"
     "2021M07;Hele landet;Ydelsesgrupper i alt;1.234,5;2.001\n"
@@ -64,7 +65,8 @@ def test_cp1252_with_title_footnotes_and_suppression_marks(tmp_path: Path) -> No
         "Langtidsledighed i Favrskov Kommune\r\n"
         "Udtrukket fra jobindsats.dk\r\n"
         "\r\n"
-        "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer;;\r\n"
+        "Periode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+        "Antal langtidsledige personer;;\r\n"
         "2021M07;Favrskov Kommune;Kontanthjælp;..;-\r\n"
         "2021M07;Ærø;Kontanthjælp;.;1.234\r\n"
         "2021M07;Uoplyst område;Kontanthjælp;3;4\r\n"
@@ -84,7 +86,8 @@ def test_cp1252_with_title_footnotes_and_suppression_marks(tmp_path: Path) -> No
 
 def test_comma_separated_with_decimal_point_and_thousands(tmp_path: Path) -> None:
     text = (
-        "Periode,Område,Ydelsesgruppe,Antal fuldtidspersoner,Antal personer\n"
+        "Periode,Område,Ydelsesgrupper,Antal langtidsledige fuldtidspersoner,"
+        "Antal langtidsledige personer\n"
         '2021M07,Favrskov,A-dagpenge,"1,234.5",12\n'
         "2021M08,Favrskov,A-dagpenge,9.08,\n"
     )
@@ -111,7 +114,8 @@ def test_tab_separated_space_thousands_and_v2_quarter(tmp_path: Path) -> None:
 def test_group_prefixed_labels_and_qmat_never_a_month(tmp_path: Path) -> None:
     group = "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse"
     text = (
-        f"Periode;Område;{group}: Forventet antal;{group}: Faktisk antal;Placering\n"
+        f"Periode;Område;{group}: Forventet antal;{group}: Faktisk antal;"
+        "Placering på benchmarkranglisten\n"
         "2022QMAT04;Favrskov;5.430;5.210;12\n"
     )
     c = read_file(_write(tmp_path, "bench.csv", text))
@@ -134,7 +138,7 @@ def test_dimension_values_are_mapped(tmp_path: Path) -> None:
         "2021M07;Favrskov;Åbenlys uddannelsesparat;40\n"
         "2021M07;Favrskov;Aktivitetsparat;150\n"
     )
-    c = read_file(_write(tmp_path, "udh.csv", text))
+    c = read_file(_write(tmp_path, "y38a02-udh.csv", text))
     assert c.dataset_id == "y38a02"
     got = {r["match_group"]: r["value"] for r in c.df.iter_rows(named=True)}
     assert got == {TOTAL: 226.0, "Åbenlyst uddannelsesparat": 40.0, "Aktivitetsparat": 150.0}
@@ -155,7 +159,9 @@ def test_excel_with_title_rows_and_suppressed(tmp_path: Path) -> None:
     wb = xlsxwriter.Workbook(p)
     ws = wb.add_worksheet("Langtidsledige")
     ws.write(1, 0, "Langtidsledighed, Favrskov")
-    ws.write_row(3, 0, ["Periode", "Område", "Ydelsesgruppe", "Antal fuldtidspersoner"])
+    ws.write_row(
+        3, 0, ["Periode", "Område", "Ydelsesgrupper", "Antal langtidsledige fuldtidspersoner"]
+    )
     ws.write_row(4, 0, ["2021M07", "Favrskov", "Ydelsesgrupper i alt", 118.5])
     ws.write_row(5, 0, ["2021M08", "Favrskov", "Ydelsesgrupper i alt", ".."])
     ws.write(7, 0, "Kilde: jobindsats.dk")
@@ -188,7 +194,7 @@ def test_excel_number_cell_is_not_read_with_the_texts_decimal_comma(tmp_path: Pa
             (3, 0): ["2021M09", "Favrskov", 1.234],
         },
     )
-    c = read_file(p, dataset_id="y25i09")
+    c = read_file(p, dataset_id="y09a02")
     assert _values(c.df) == {
         ("2021M07", "710", TOTAL, "fuldtidspersoner"): 2.5,
         ("2021M08", "710", TOTAL, "fuldtidspersoner"): 3.5,
@@ -206,7 +212,7 @@ def test_excel_number_cell_next_to_thousands_text(tmp_path: Path) -> None:
             (2, 0): ["2021M08", "Favrskov", "1.234,5"],
         },
     )
-    c = read_file(p, dataset_id="y25i09")
+    c = read_file(p, dataset_id="y09a02")
     assert _values(c.df) == {
         ("2021M07", "710", TOTAL, "fuldtidspersoner"): 118.5,
         ("2021M08", "710", TOTAL, "fuldtidspersoner"): 1234.5,
@@ -222,7 +228,7 @@ def test_excel_number_cells_in_a_table_away_from_a1(tmp_path: Path) -> None:
         (4, 2): ["2021M07", "Favrskov", 0.5, "1.234,5"],
         (5, 2): [2024, "Aarhus", 12, "7"],
     }
-    c = read_file(_xlsx(tmp_path / "forskudt.xlsx", rows), dataset_id="y25i09")
+    c = read_file(_xlsx(tmp_path / "forskudt.xlsx", rows), dataset_id="y09a02")
     assert _values(c.df) == {
         ("2021M07", "710", TOTAL, "fuldtidspersoner"): 0.5,
         ("2021M07", "710", TOTAL, "personer"): 1234.5,
@@ -231,7 +237,7 @@ def test_excel_number_cells_in_a_table_away_from_a1(tmp_path: Path) -> None:
     }
     rows[(7, 2)] = ["2021M08", "Favrskov", -1.5, "3"]
     with pytest.raises(ReadError) as info:
-        read_file(_xlsx(tmp_path / "negativ.xlsx", rows), dataset_id="y25i09")
+        read_file(_xlsx(tmp_path / "negativ.xlsx", rows), dataset_id="y09a02")
     assert (info.value.row, info.value.column) == (8, "Antal fuldtidspersoner")
     assert "negative value -1.5" in str(info.value)
 
@@ -241,20 +247,24 @@ def test_excel_error_names_the_spreadsheet_row(tmp_path: Path) -> None:
     wb = xlsxwriter.Workbook(p)
     ws = wb.add_worksheet("Ark1")
     ws.write(2, 0, "Titel")  # row 3 in Excel; rows 1-2 are empty
-    ws.write_row(4, 0, ["Periode", "Område", "Ydelsesgruppe", "Antal fuldtidspersoner"])
+    ws.write_row(
+        4, 0, ["Periode", "Område", "Ydelsesgrupper", "Antal langtidsledige fuldtidspersoner"]
+    )
     ws.write_row(5, 0, ["2021M07", "Favrskov", "A-dagpenge", 10])
     ws.write_row(6, 0, ["2021M08", "Favrskov", "A-dagpenge", -4])
     wb.close()
     with pytest.raises(ReadError) as info:
         read_file(p)
     assert info.value.row == 7
-    assert info.value.column == "Antal fuldtidspersoner"
-    assert str(info.value).startswith(f"{p} [Ark1]: row 7, column 'Antal fuldtidspersoner':")
+    assert info.value.column == "Antal langtidsledige fuldtidspersoner"
+    assert str(info.value).startswith(
+        f"{p} [Ark1]: row 7, column 'Antal langtidsledige fuldtidspersoner':"
+    )
 
 
 def test_saved_v3_json_response_with_bom_and_nulls(tmp_path: Path) -> None:
     body = {
-        "columns": ["Periode", "Område", "Ydelsesgruppe", "Antal fuldtidspersoner"],
+        "columns": ["Periode", "Område", "Ydelsesgrupper", "Antal langtidsledige fuldtidspersoner"],
         "rows": [
             ["2026M04", "Favrskov", "Ydelsesgrupper i alt", 118],
             ["2026M04", "Favrskov", "A-dagpenge", None],
@@ -273,10 +283,10 @@ def test_saved_v3_json_response_with_bom_and_nulls(tmp_path: Path) -> None:
 def test_dataset_option_names_the_unknown_label(tmp_path: Path) -> None:
     text = "Periode;Område;Antal personer;Langtidsledige i pct.\n2021M07;Favrskov;1;2\n"
     with pytest.raises(ReadError) as info:
-        read_file(_write(tmp_path, "x.csv", text), dataset_id="y25i09")
+        read_file(_write(tmp_path, "x.csv", text), dataset_id="y09a02")
     assert info.value.row == 1
     assert "'Langtidsledige i pct.'" in str(info.value)
-    assert "y25i09" in str(info.value)
+    assert "y09a02" in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -314,14 +324,17 @@ def test_parse_number(text: str, decimal: str, expected: float | None) -> None:
 
 
 def test_first_problem_by_row_then_by_column(tmp_path: Path) -> None:
-    head = "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+    head = (
+        "Periode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+        "Antal langtidsledige personer\n"
+    )
     ok = "2021M07;Favrskov;A-dagpenge;1;2\n"
     bad_value = "2021M08;Favrskov;A-dagpenge;abc;-1\n"  # two problems: the left one counts
     bad_period = "2021M13;Favrskov;A-dagpenge;1;2\n"
     p = _write(tmp_path, "a.csv", head + ok + bad_value + bad_period)
     with pytest.raises(ReadError) as info:
         read_file(p)
-    assert (info.value.row, info.value.column) == (3, "Antal fuldtidspersoner")
+    assert (info.value.row, info.value.column) == (3, "Antal langtidsledige fuldtidspersoner")
     assert "got 'abc'" in str(info.value)
     p = _write(tmp_path, "b.csv", head + ok + bad_period + bad_value)
     with pytest.raises(ReadError) as info:
@@ -331,7 +344,8 @@ def test_first_problem_by_row_then_by_column(tmp_path: Path) -> None:
 
 def test_conflict_names_the_first_row_with_that_key(tmp_path: Path) -> None:
     text = (
-        "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
+        "Periode;Område;Ydelsesgrupper;Antal langtidsledige fuldtidspersoner;"
+        "Antal langtidsledige personer\n"
         "2021M07;Favrskov;A-dagpenge;1;2\n"
         "2021M07;Aarhus;A-dagpenge;5;6\n"
         "2021M07;Favrskov Kommune;A-dagpenge;1;2\n"  # same key, same values: kept once
@@ -339,7 +353,7 @@ def test_conflict_names_the_first_row_with_that_key(tmp_path: Path) -> None:
     )
     with pytest.raises(ReadError) as info:
         read_file(_write(tmp_path, "dup.csv", text))
-    assert (info.value.row, info.value.column) == (5, "Antal personer")
+    assert (info.value.row, info.value.column) == (5, "Antal langtidsledige personer")
     assert "conflicts with row 2: same period, area and breakdown but value 3 here and 2 there" in (
         str(info.value)
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import polars as pl
@@ -103,6 +104,15 @@ class TableMeta:
                 if h.id == hierarchy_id:
                     return h
         return None
+
+
+def encode_query(params: Mapping[str, str]) -> str:
+    """The query string as public clients send it: ``*``, ``/``, ``:`` and ``,`` unencoded.
+
+    (``hierarchy._nykom=*&period.M=latest:14``; AI-MichelKlos/A-kasseindsigt-dashboard
+    scripts/jobindsats_api.py builds it with ``safe=":,*/"``.)
+    """
+    return urlencode(params, safe=":,*/")
 
 
 def describe_request(path: str, params: Mapping[str, str]) -> str:
@@ -220,7 +230,7 @@ class JobindsatsClient:
                 log.info("retrying %s in %.1f s (%s)", desc, delay, last_problem)
                 self._sleep(delay)
             try:
-                resp = self._http.get(path, params=query, headers=headers)
+                resp = self._http.get(f"{path}?{encode_query(query)}", headers=headers)
             except httpx.TimeoutException:
                 last_problem = "timed out"
                 continue

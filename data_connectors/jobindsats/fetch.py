@@ -40,7 +40,6 @@ from data_connectors.readers.tabular import (
 )
 
 DEFAULT_MAX_CELLS = 100_000
-MEASURES_GUESS = 4  # measures per row when the catalogue does not tell
 AREA_HIERARCHY = "_nykom"
 COUNTRY_HIERARCHY = "_hele_landet"
 
@@ -166,47 +165,71 @@ def resolve_periods(
     return ptype, wanted
 
 
-def area_params(meta: TableMeta | None, areas: Sequence[str]) -> tuple[dict[str, str], int]:
-    """hierarchy.* parameters for the areas, and how many areas they select."""
-    params: dict[str, str] = {}
-    count = 0
+AREA_HIERARCHIES = frozenset({AREA_HIERARCHY, COUNTRY_HIERARCHY, "_region", "_reko"})
+
+
+def _area_hierarchies(meta: TableMeta) -> list[str]:
+    return [h.id for d in meta.dimensions for h in d.hierarchies if h.id in AREA_HIERARCHIES]
+
+
+def area_requests(meta: TableMeta, areas: Sequence[str]) -> list[tuple[dict[str, str], int]]:
+    """One (hierarchy parameter, number of areas) per request: one area hierarchy each.
+
+    ``*`` asks ``_nykom=*`` (the 98 municipalities); the country is ``_nykom=/`` or, for a
+    table without ``_nykom``, ``_hele_landet=/``, and only where the metadata lists it
+    (public clients: a hierarchy the table lacks answers 422 "Unknown hierarchies");
+    named municipalities are their ``_nykom`` value ids.
+    """
+    nykom = meta.hierarchy(AREA_HIERARCHY)
+    listed = ", ".join(_area_hierarchies(meta)) or "none"
+    out: list[tuple[dict[str, str], int]] = []
     names: list[str] = []
-    for a in areas:
-        a = a.strip()
+    every = False
+    for a in (a.strip() for a in areas):
         if a in ("*", "all", "alle"):
-            params[f"hierarchy.{AREA_HIERARCHY}"] = "*"
-            h = meta.hierarchy(AREA_HIERARCHY) if meta else None
-            count += len(h.values) if h and h.values else 98
+            every = True
         elif a.casefold() in (COUNTRY_NAME.casefold(), "000", "landet"):
-            params[f"hierarchy.{COUNTRY_HIERARCHY}"] = "*"
-            count += 1
+            if nykom is not None:
+                out.append(({f"hierarchy.{AREA_HIERARCHY}": "/"}, 1))
+            elif meta.hierarchy(COUNTRY_HIERARCHY) is not None:
+                out.append(({f"hierarchy.{COUNTRY_HIERARCHY}": "/"}, 1))
+            else:
+                raise SelectionError(
+                    f"table {meta.table_id} has neither {AREA_HIERARCHY} nor "
+                    f"{COUNTRY_HIERARCHY} for the country (its area hierarchies: {listed})"
+                )
         elif a:
             names.append(a)
-    if names:
-        h = meta.hierarchy(AREA_HIERARCHY) if meta else None
-        if h is None:
-            raise SelectionError(
-                f"the table has no {AREA_HIERARCHY} hierarchy to pick municipalities from"
-            )
+    if (every or names) and nykom is None:
+        raise SelectionError(
+            f"table {meta.table_id} has no {AREA_HIERARCHY} hierarchy to pick municipalities "
+            f"from (its area hierarchies: {listed})"
+        )
+    if every:
+        assert nykom is not None
+        n = sum(1 for vid, _ in nykom.values if vid != "/") or 98
+        out.insert(0, ({f"hierarchy.{AREA_HIERARCHY}": "*"}, n))
+    elif names:
+        assert nykom is not None
         ids_by_code: dict[str, str] = {}
-        for value_id, value_name in h.values:
+        for value_id, value_name in nykom.values:
             try:
                 ids_by_code[area_by_name(value_name).code] = value_id
             except UnknownArea:
                 continue
         picked = []
-        for n in names:
+        for n_ in names:
             try:
-                code = area_by_name(n).code if not n.isdigit() else n
+                code = area_by_name(n_).code if not n_.isdigit() else n_
             except UnknownArea as exc:
                 raise SelectionError(str(exc)) from None
             if code not in ids_by_code:
-                raise SelectionError(f"area {n!r} is not in the table's {AREA_HIERARCHY} list")
+                raise SelectionError(f"area {n_!r} is not in the table's {AREA_HIERARCHY} list")
             picked.append(ids_by_code[code])
-        if params.get(f"hierarchy.{AREA_HIERARCHY}") != "*":
-            params[f"hierarchy.{AREA_HIERARCHY}"] = ",".join(picked)
-            count += len(picked)
-    return params, max(count, 1)
+        out.insert(0, ({f"hierarchy.{AREA_HIERARCHY}": ",".join(picked)}, len(picked)))
+    if not out:
+        raise SelectionError("no areas selected: give *, 'Hele landet' or municipality names")
+    return out
 
 
 def _hierarchy_size(meta: TableMeta, hierarchy_id: str, sel: str) -> int:
@@ -218,33 +241,70 @@ def _hierarchy_size(meta: TableMeta, hierarchy_id: str, sel: str) -> int:
     return max(1, len([s for s in sel.split(",") if s.strip()]))
 
 
+def dimension_params(meta: TableMeta, sel: Selection) -> dict[str, str]:
+    """``hierarchy.<id>`` for the table's other dimensions: only those jobmaal maps.
+
+    A dimension the mapping breaks the KPIs down by (``TableMapping.fetch_all``) is asked
+    with ``*``, every other mapped one with ``/`` (its total), and a dimension the mapping
+    does not know is left out (no column comes back). The config's ``[table.hierarchy]``
+    overrides, but only with hierarchies the table has.
+    """
+    m = mapping(sel.table_id)
+    own = {h.id for d in meta.dimensions for h in d.hierarchies}
+    unknown = sorted(set(sel.hierarchies) - own)
+    if unknown:
+        raise SelectionError(
+            f"table {sel.table_id} has no hierarchy {', '.join(unknown)}; it has "
+            f"{', '.join(sorted(own - AREA_HIERARCHIES)) or 'none besides the area'}"
+        )
+    params: dict[str, str] = {}
+    for d in meta.dimensions:
+        ids = [h.id for h in d.hierarchies if h.id not in AREA_HIERARCHIES]
+        chosen = next((h for h in ids if h in sel.hierarchies), None)
+        if chosen is not None:
+            params[f"hierarchy.{chosen}"] = sel.hierarchies[chosen]
+            continue
+        mapped = next((h for h in ids if h in m.hierarchies), None)
+        if mapped is not None:
+            params[f"hierarchy.{mapped}"] = "*" if m.hierarchies[mapped] in m.fetch_all else "/"
+    return params
+
+
+@dataclass(frozen=True)
+class RequestPlan:
+    """The requests of one area hierarchy: fixed parameters and period chunks."""
+
+    ptype: str
+    chunks: list[list[str]]
+    fixed: dict[str, str]
+    cells_per_period: int
+
+
 def build_requests(
     meta: TableMeta,
     sel: Selection,
     *,
     max_cells: int = DEFAULT_MAX_CELLS,
-    n_measures: int = MEASURES_GUESS,
-) -> tuple[str, list[list[str]], dict[str, str]]:
-    """(period type, period chunks, fixed params) so that each request stays under max_cells."""
+) -> list[RequestPlan]:
+    """The requests of a selection, each under ``max_cells`` by the cells it asks for.
+
+    Cells per period = areas x the size of every dimension asked (``/`` is 1, ``*`` the
+    hierarchy's values) x the table's measures.
+    """
     ptype, periods = resolve_periods(meta, sel.periods, sel.table_id)
-    fixed, n_areas = area_params(meta, sel.areas)
-    cells_per_period = n_areas * n_measures
-    area_ids = {AREA_HIERARCHY, COUNTRY_HIERARCHY, "_region", "_reko"}
-    chosen = dict(sel.hierarchies)
-    for d in meta.dimensions:
-        if d.id == "_omrade" or not d.hierarchies:
-            continue
-        if not any(h.id in chosen for h in d.hierarchies):
-            chosen.setdefault(d.hierarchies[0].id, "*")
-    for hid, hsel in chosen.items():
-        fixed[f"hierarchy.{hid}"] = hsel
-        if hid not in area_ids:
-            cells_per_period *= _hierarchy_size(meta, hid, hsel)
-    for gid, gsel in sel.mgroups.items():
-        fixed[f"mgroup.{gid}"] = gsel
-    per_request = max(1, max_cells // max(1, cells_per_period))
-    chunks = [periods[i : i + per_request] for i in range(0, len(periods), per_request)]
-    return ptype, chunks, fixed
+    dims = dimension_params(meta, sel)
+    n_measures = len(DATASETS[sel.table_id].measures) if sel.table_id in DATASETS else 4
+    per_dims = 1
+    for key, hsel in dims.items():
+        per_dims *= _hierarchy_size(meta, key.removeprefix("hierarchy."), hsel)
+    plans = []
+    for area, n_areas in area_requests(meta, sel.areas):
+        fixed = {**area, **dims, **{f"mgroup.{g}": v for g, v in sel.mgroups.items()}}
+        cells = n_areas * per_dims * n_measures
+        per_request = max(1, max_cells // max(1, cells))
+        chunks = [periods[i : i + per_request] for i in range(0, len(periods), per_request)]
+        plans.append(RequestPlan(ptype, chunks, fixed, cells))
+    return plans
 
 
 def _fetch_chunk(
@@ -278,13 +338,14 @@ def fetch_table(
     table_id = sel.table_id.lower()
     mapping(table_id)  # fail before any request if the table has no declared mapping
     meta = client.table_meta(table_id)
-    ptype, chunks, fixed = build_requests(meta, sel, max_cells=max_cells)
+    plans = build_requests(meta, sel, max_cells=max_cells)
     responses: list[Response] = []
-    for chunk in chunks:
-        responses.extend(_fetch_chunk(client, table_id, ptype, chunk, fixed))
+    for plan in plans:
+        for chunk in plan.chunks:
+            responses.extend(_fetch_chunk(client, table_id, plan.ptype, chunk, plan.fixed))
     origin = (
-        f"{client.host} {client.base_path}/data/{table_id} period.{ptype}={sel.periods} "
-        + " ".join(f"{k}={v}" for k, v in fixed.items())
+        f"{client.host} {client.base_path}/data/{table_id} period.{plans[0].ptype}={sel.periods} "
+        + " | ".join(" ".join(f"{k}={v}" for k, v in plan.fixed.items()) for plan in plans)
     )
     tables = [_response_table(resp, origin) for resp in responses]
     header = tables[0].header if tables else []

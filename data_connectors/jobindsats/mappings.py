@@ -14,26 +14,37 @@ forms are accepted when the group label is declared here (or comes from the cata
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from data_connectors.canonical import TOTAL
 from data_connectors.datasets import (
+    BENEFIT_GROUPS_BENCHMARK,
+    BENEFIT_RATES,
     DATASETS,
     FULLTIME,
+    GROSS_UNEMPLOYED,
+    LTU_FULLTIME,
+    LTU_PERSONS,
+    LTU_SHARE,
     PCT_LABOUR_FORCE,
     PCT_POPULATION,
     PERSONS,
+    VISITATION_KH_2025,
     Dataset,
     Measure,
 )
 
 PERIOD_LABELS = ("Periode", "Tid")
-AREA_LABELS = ("Område", "Omraade", "Kommune")
+AREA_LABELS = ("Område", "Area", "Omraade", "Kommune")  # "Area": y30r21 in v2 files
 
 # Published totals of a dimension ("Ydelsesgrupper i alt", "Køn i alt", "I alt", "Alle").
 _TOTAL_WORDS = ("i alt", "alle")
+
+TABLE_ID = re.compile(r"(?<![a-z0-9])(y\d{2}[a-z]{1,3}\d{2})(?![0-9])", re.IGNORECASE)
+"""A jobindsats table id inside a file name or request (``y25i09``, ``y01a02``)."""
 
 
 class MappingError(ValueError):
@@ -58,6 +69,11 @@ class TableMapping:
     dimensions: dict[str, str]  # published column label -> canonical dimension
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # dim -> published -> stored
     hierarchies: dict[str, str] = field(default_factory=dict)  # API hierarchy id -> dimension
+    # dim -> every published value the table may hold besides its total; a value outside
+    # is refused (a typo, or another table's file). Only where the list is known.
+    allowed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # dims ``jobmaal fetch`` asks with ``*`` (all values); every other mapped one is ``/``
+    fetch_all: tuple[str, ...] = ()
 
     def measure_id(self, label: str, extra_groups: Iterable[str] = ()) -> str:
         """The measure id of a published column label; MappingError if not declared."""
@@ -97,6 +113,19 @@ class TableMapping:
                 return stored
         return v
 
+    def disallowed(self, dimension: str, published: str) -> str | None:
+        """Why ``published`` cannot be a value of ``dimension`` in this table (None: it can)."""
+        allowed = self.allowed.get(dimension)
+        if allowed is None or self.value(dimension, published) == TOTAL:
+            return None
+        key = " ".join(unicodedata.normalize("NFC", published).split()).casefold()
+        if any(a.casefold() == key for a in allowed):
+            return None
+        return (
+            f"{published.strip()!r} is not a value of this column in table {self.dataset_id} "
+            f"(expected one of {', '.join(repr(a) for a in allowed)} or a total '... i alt')"
+        )
+
     @property
     def dataset(self) -> Dataset:
         return DATASETS[self.dataset_id]
@@ -114,112 +143,164 @@ class ColumnPlan:
 
 
 def _usual(*extra: Measure) -> dict[str, str]:
-    """The usual measures of the ``..a02`` tables, plus v2 spellings."""
+    """The usual measures of the ``..a02`` tables: v3 labels, plus v2's "16-66 år" spellings.
+
+    v3 labels confirmed in public client code (Randers-Kommune-Digitalisering/
+    streamlit-jobindsats-dashboard src/utils/jobindsats_utils.py; live y28a02 columns in
+    AI-MichelKlos/A-kasseindsigt-dashboard); v2 spellings from Randers' etl doc/Jobindsats.md.
+    """
     out = {m.label: m.id for m in (PERSONS, FULLTIME, PCT_LABOUR_FORCE, PCT_POPULATION, *extra)}
     out["Fuldtidspersoner i pct. af arbejdsstyrken 16-66 år"] = PCT_LABOUR_FORCE.id  # v2
     out["Fuldtidspersoner i pct. af befolkningen 16-66 år"] = PCT_POPULATION.id  # v2
-    out["Fuldtidspersoner i pct. af befolkningen 16-64 år"] = PCT_POPULATION.id  # v2
     return out
 
 
-# Breakdowns most ``..a02`` tables offer besides the area.
-_PERSON_DIMS = {
-    "Køn": "sex",
-    "Alder": "age_band",
-    "Aldersgruppe": "age_band",
-    "Herkomst": "origin",
-}
-_SEX_VALUES = {"Mand": "Mænd", "Kvinde": "Kvinder", "Mænd": "Mænd", "Kvinder": "Kvinder"}
+def _labels(*measures: Measure) -> dict[str, str]:
+    return {m.label: m.id for m in measures}
 
+
+# Køn, Alder, Herkomst: column labels confirmed for the ..a02 family (Randers etl
+# doc/Jobindsats.md; v3 rm01ak in A-kasseindsigt-dashboard). Hierarchy ids `_kon`,
+# `_aldera`, `_oprinda` confirmed for y25i09/y25i01/y09a02 (Dashboard-dak-jur
+# data/jobindsats-jur-discovery.json); for the other ..a02 tables they are UNCONFIRMED
+# (the fetch takes ids from the table's metadata, never from here, when they differ).
+_PERSON_DIMS = {"Køn": "sex", "Alder": "age_band", "Herkomst": "origin"}
+_PERSON_HIERARCHIES = {"_kon": "sex", "_aldera": "age_band", "_oprinda": "origin"}
+# "Mand"/"Kvinde": hand-made extracts; jobindsats writes "Mænd"/"Kvinder" (v3 rm01ak).
+_SEX_VALUES = {"Mand": "Mænd", "Kvinde": "Kvinder", "Mænd": "Mænd", "Kvinder": "Kvinder"}
+_SEX_ALLOWED = ("Mænd", "Kvinder", "Mand", "Kvinde")
+# Visitationskategori: jobindsats spells "Åbenlys"; jobmaal stores the plan's "Åbenlyst".
+_VISITATION_VALUES = {"Åbenlys uddannelsesparat": "Åbenlyst uddannelsesparat"}
+_AKASSE_DIMS = {"A-kasse": "akasse"}  # total "I alt" (y25i09 probe)
+
+
+def _a02(
+    dataset_id: str,
+    *group_labels: str,
+    dimensions: dict[str, str] | None = None,
+    hierarchies: dict[str, str] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+    allowed: dict[str, tuple[str, ...]] | None = None,
+    fetch_all: tuple[str, ...] = (),
+) -> TableMapping:
+    """An ``..a02`` table: the usual measures, Køn, Alder and Herkomst, plus its own.
+
+    Group labels are the measure-group names as the website shows them: UNCONFIRMED for
+    the API (the catalogue's ``mgroups`` names are used as well when fetching).
+    """
+    return TableMapping(
+        dataset_id,
+        group_labels=group_labels,
+        measures=_usual(),
+        dimensions={**_PERSON_DIMS, **(dimensions or {})},
+        values={"sex": _SEX_VALUES, **(values or {})},
+        hierarchies={**_PERSON_HIERARCHIES, **(hierarchies or {})},
+        allowed={"sex": _SEX_ALLOWED, **(allowed or {})},
+        fetch_all=fetch_all,
+    )
+
+
+_Y25 = {"Ydelsesgrupper": "benefit_group", **_AKASSE_DIMS, **_PERSON_DIMS}
+_Y25_HIERARCHIES = {"_ygrpi09": "benefit_group", "_akassebl": "akasse", **_PERSON_HIERARCHIES}
 
 MAPPINGS: dict[str, TableMapping] = {
     m.dataset_id: m
     for m in (
+        # Columns confirmed from a live v3 response (JOBINDSATS.md; Dashboard-dak-jur
+        # data/jur-api-probe.json): Periode, Område, Ydelsesgrupper, A-kasse, then these.
         TableMapping(
             "y25i09",
-            group_labels=("Langtidsledige", "Langtidsledighed"),
-            measures={FULLTIME.label: FULLTIME.id, PERSONS.label: PERSONS.id},
-            dimensions={"Ydelsesgruppe": "benefit_group", "Ydelsesgrupper": "benefit_group"},
-            values={
-                "benefit_group": {
-                    "Selvforsørgelses- og hjemrejseydelse, overgangsydelse": (
-                        "Selvforsørgelses- og hjemrejseydelse/overgangsydelse"
-                    ),
-                }
-            },
-            hierarchies={"_ygrpi09": "benefit_group"},
+            group_labels=(),
+            measures=_labels(LTU_FULLTIME, LTU_PERSONS, GROSS_UNEMPLOYED, LTU_SHARE),
+            dimensions=_Y25,
+            values={"sex": _SEX_VALUES},
+            hierarchies=_Y25_HIERARCHIES,
+            allowed={"sex": _SEX_ALLOWED},
+            fetch_all=("benefit_group",),
         ),
         TableMapping(
+            "y25i01",
+            group_labels=(),
+            measures=_labels(*DATASETS["y25i01"].measures),
+            dimensions=_Y25,
+            values={"sex": _SEX_VALUES},
+            hierarchies=_Y25_HIERARCHIES,
+            allowed={"sex": _SEX_ALLOWED},
+            fetch_all=("benefit_group",),
+        ),
+        _a02(
             "y35a02",
-            group_labels=(
-                "Selvforsørgelses- og hjemrejseydelse/overgangsydelse",
-                "Selvforsørgelses- og hjemrejseydelse og overgangsydelse",
-            ),
-            measures=_usual(),
-            dimensions=_PERSON_DIMS,
-            values={"sex": _SEX_VALUES},
+            "Selvforsørgelses- og hjemrejseydelse/overgangsydelse",
+            "Selvforsørgelses- og hjemrejseydelse og overgangsydelse",
         ),
-        TableMapping(
+        # Visitationskategori values: Randers etl src/jobindsats/jobindsats_y38a02.py (v2),
+        # hierarchy `_viskat_2udh`.
+        _a02(
             "y38a02",
-            group_labels=("Uddannelseshjælp",),
-            measures=_usual(),
-            dimensions={
-                "Visitationskategori": "match_group",
-                "Visitationsgruppe": "match_group",
-                "Matchgruppe": "match_group",
-                **_PERSON_DIMS,
-            },
-            values={
-                "match_group": {"Åbenlys uddannelsesparat": "Åbenlyst uddannelsesparat"},
-                "sex": _SEX_VALUES,
+            "Uddannelseshjælp",
+            dimensions={"Visitationskategori": "match_group"},
+            hierarchies={"_viskat_2udh": "match_group"},
+            fetch_all=("match_group",),
+            values={"match_group": _VISITATION_VALUES},
+            allowed={
+                "match_group": (
+                    "Alle uddannelsesparate",
+                    "Uddannelsesparat",
+                    "Åbenlys uddannelsesparat",
+                    "Åbenlyst uddannelsesparat",
+                    "Aktivitetsparat",
+                    "Uoplyst visitationskategori",
+                )
             },
         ),
-        TableMapping(
+        # Kontanthjælp after the reform of July 2025. Dimension hierarchy ids `_viskat_1int`,
+        # `_kth_sats`, `_alder5i30` are those of the y60 family (Dashboard-dak-jur
+        # discovery file); the measures are the usual ..a02 ones (its mgroup ids are the
+        # a02 family's, mgrpa02_1..): UNCONFIRMED labels for y60a02 itself.
+        _a02(
+            "y60a02",
+            "Kontanthjælp",
+            dimensions={"Visitationskategori": "match_group", "Kontanthjælpssats": "benefit_rate"},
+            hierarchies={
+                "_viskat_1int": "match_group",
+                "_kth_sats": "benefit_rate",
+                "_alder5i30": "age_band",
+            },
+            fetch_all=("match_group",),
+            values={"match_group": _VISITATION_VALUES},
+            allowed={
+                "match_group": (
+                    *VISITATION_KH_2025,
+                    "Åbenlys uddannelsesparat",
+                    "Alle uddannelsesparate",
+                ),
+                "benefit_rate": BENEFIT_RATES,
+            },
+        ),
+        # y08a02 has no hours or scheme breakdown (JOBINDSATS.md). The hours/scheme labels
+        # below are NOT jobindsats labels: they read the demo generator's and hand-made
+        # files only, until flexjob hours come from the municipality's own records.
+        _a02(
             "y08a02",
-            group_labels=("Fleksjob",),
-            measures=_usual(),
-            dimensions={
-                "Timer": "hours_band",
-                "Antal timer": "hours_band",
-                "Ugentlige timer": "hours_band",
-                "Ordning": "scheme",
-                "Fleksjobordning": "scheme",
-                **_PERSON_DIMS,
-            },
-            values={"sex": _SEX_VALUES},
+            "Fleksjob",
+            dimensions={"Timer": "hours_band", "Ordning": "scheme"},
         ),
-        TableMapping(
-            "y09a02",
-            group_labels=("Ledighedsydelse",),
-            measures=_usual(),
-            dimensions=_PERSON_DIMS,
-            values={"sex": _SEX_VALUES},
-        ),
-        TableMapping(
-            "y11a02",
-            group_labels=("Ressourceforløb",),
-            measures=_usual(),
-            dimensions=_PERSON_DIMS,
-            values={"sex": _SEX_VALUES},
-        ),
-        TableMapping(
-            "y01a02",
-            group_labels=("A-dagpenge",),
-            measures=_usual(),
-            dimensions=_PERSON_DIMS,
-            values={"sex": _SEX_VALUES},
-        ),
+        _a02("y09a02", "Ledighedsydelse"),
+        _a02("y11a02", "Ressourceforløb"),
+        _a02("y01a02", "A-dagpenge"),
+        # v2 columns (Randers-Kommune-Digitalisering/etl src/jobindsats/jobindsats_y30r21.py
+        # and airflow dags/dag_jobindsats/jobindsats_data.py); no v3 response seen.
         TableMapping(
             "y30r21",
-            group_labels=("Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse",),
-            measures={
-                "Forventet antal": "forventet_fuldtidspersoner",
-                "Forventet antal fuldtidspersoner": "forventet_fuldtidspersoner",
-                "Faktisk antal": "faktisk_fuldtidspersoner",
-                "Faktisk antal fuldtidspersoner": "faktisk_fuldtidspersoner",
-                "Placering": "placering",
-            },
-            dimensions={},
+            group_labels=(
+                "Forventet og faktisk antal fuldtidspersoner på offentlig forsørgelse",
+                "Forventet og faktisk andel fuldtidspersoner på offentlig forsørgelse",
+            ),
+            measures=_labels(*DATASETS["y30r21"].measures),
+            dimensions={"Ydelsesgrupper": "benefit_group"},
+            hierarchies={"_ygrp_y30r21": "benefit_group"},
+            fetch_all=("benefit_group",),
+            allowed={"benefit_group": BENEFIT_GROUPS_BENCHMARK},
         ),
     )
 }
@@ -318,18 +399,56 @@ def _known_columns(header: Sequence[str], m: TableMapping) -> int:
     return n
 
 
-def detect_dataset(header: Sequence[str]) -> str:
+def table_id_in(text: str) -> str | None:
+    """The jobindsats table id named in a file name or request, lower case (None: none)."""
+    found = TABLE_ID.search(text)
+    return found.group(1).lower() if found else None
+
+
+def resolve_dataset(
+    header: Sequence[str],
+    *,
+    given: str | None = None,
+    hints: Sequence[tuple[str, str]] = (),
+    extra_groups: Iterable[str] = (),
+) -> str:
+    """Which table a file holds, never guessed.
+
+    In this order: ``given`` (``--dataset``); the table id the file itself names
+    (``hints``: (where, table id) from its file name or a saved request); the one table
+    whose mapping fits every column. Several fits, or hints that disagree, are an error
+    listing the candidates. The chosen table's mapping must still fit every column.
+    """
+    if given:
+        return mapping(given).dataset_id
+    ids = {tid.lower() for _, tid in hints}
+    if len(ids) > 1:
+        said = "; ".join(f"{where} says {tid}" for where, tid in hints)
+        raise MappingError(f"the file names more than one table ({said}): give --dataset")
+    if ids:
+        where, tid = hints[0]
+        if tid.lower() not in MAPPINGS:
+            raise MappingError(
+                f"{where} names table {tid}, which jobmaal has no mapping for "
+                f"(known: {', '.join(sorted(MAPPINGS))}); give --dataset if it is another table"
+            )
+        return tid.lower()
+    return detect_dataset(header, extra_groups)
+
+
+def detect_dataset(header: Sequence[str], extra_groups: Iterable[str] = ()) -> str:
     """The one dataset whose mapping knows every column; MappingError if none or several.
 
     When no mapping knows every column, the tables knowing the most columns are taken as
     what the file was meant to be, and the first label they do not know is named.
     """
     check_header(header)
+    extra = tuple(extra_groups)
     fits: list[str] = []
     misses: list[tuple[int, str, MappingError]] = []
     for ds, m in MAPPINGS.items():
         try:
-            plan_columns(header, ds)
+            plan_columns(header, ds, extra)
         except MappingError as exc:
             if exc.label in ("Periode", "Område"):
                 raise
@@ -340,8 +459,10 @@ def detect_dataset(header: Sequence[str]) -> str:
         return fits[0]
     cols = ", ".join(repr(h) for h in header)
     if fits:
+        listed = ", ".join(f"{ds} ({DATASETS[ds].title})" for ds in fits)
         raise MappingError(
-            f"the columns {cols} fit several tables ({', '.join(fits)}); give --dataset"
+            f"the columns fit {len(fits)} tables: {listed}; jobmaal does not guess: give "
+            f"--dataset, or keep the table id in the file name (e.g. {fits[0]}-udtraek.csv)"
         )
     best = max(n for n, _, _ in misses)
     closest = [(ds, exc) for n, ds, exc in misses if n == best]

@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
+from data_connectors.jobindsats.mappings import table_id_in
 from data_connectors.readers.csv_reader import read_csv
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.excel_reader import read_excel
@@ -48,7 +50,14 @@ def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
             f"the file is {_mb(size)}, larger than the {_mb(max_bytes)} limit: "
             "split it (e.g. by period) or raise the limit with --max-size",
         )
-    suffix = path.suffix.lower()
+    table = _read_raw(path, name, path.suffix.lower())
+    named = table_id_in(path.name)
+    if named:  # the table id in the file name ("y25i09-favrskov.json") says which table
+        table = dataclasses.replace(table, hints=(("the file name", named), *table.hints))
+    return table
+
+
+def _read_raw(path: Path, name: str, suffix: str) -> RawTable:
     if suffix in (".xlsx", ".xlsm"):
         return read_excel(path)
     if suffix == ".xls":

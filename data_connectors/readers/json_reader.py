@@ -8,13 +8,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from data_connectors.jobindsats.mappings import table_id_in
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import Cell, RawTable, body_from_rows
 
 
 def table_from_payload(payload: Any, file: str, *, source: str, retrieved_at: datetime) -> RawTable:
-    """A v3 data response (or a cached snapshot wrapping one under ``body``) as a RawTable."""
+    """A v3 data response (or a cached snapshot wrapping one under ``body``) as a RawTable.
+
+    v3 responses do not name their table; a snapshot saved by ``jobmaal fetch`` does, in
+    its ``request`` (``GET /data/y25i09?...``), which becomes the table's hint.
+    """
+    hints: tuple[tuple[str, str], ...] = ()
     if isinstance(payload, dict) and "body" in payload and "columns" not in payload:
+        request = payload.get("request")
+        named = table_id_in(request) if isinstance(request, str) else None
+        if named and isinstance(request, str) and "/data/" in request:
+            hints = (("the saved request", named),)
         payload = payload["body"]
     if not isinstance(payload, dict) or "columns" not in payload or "rows" not in payload:
         raise ReadError(file, "expected a jobindsats v3 data response with 'columns' and 'rows'")
@@ -42,6 +52,7 @@ def table_from_payload(payload: Any, file: str, *, source: str, retrieved_at: da
         source=source,
         retrieved_at=retrieved_at,
         default_decimal=",",
+        hints=hints,
     )
 
 

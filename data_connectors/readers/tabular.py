@@ -23,11 +23,12 @@ import polars as pl
 
 from data_connectors.areas import UnknownArea, area_by_name
 from data_connectors.canonical import DIMENSIONS, TOTAL, AggregateSchema
+from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.mappings import (
     MappingError,
-    detect_dataset,
     mapping,
     plan_columns,
+    resolve_dataset,
 )
 from data_connectors.periods import PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
@@ -71,6 +72,8 @@ class RawTable:
     source: str
     retrieved_at: datetime
     default_decimal: str = ","  # for text numbers when the file gives no evidence
+    # (where, table id) the input itself names: its file name, a saved request
+    hints: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Converted:
     dataset_id: str
     rows_read: int
     skipped_unknown_area: int  # "Uoplyst område" rows: not a municipality
+    warnings: tuple[str, ...] = ()  # what the user should know about what was stored
 
 
 def body_from_rows(rows: Sequence[tuple[int, Sequence[Cell]]], ncols: int) -> pl.DataFrame:
@@ -207,13 +211,16 @@ class _Converter:
     def __init__(self, table: RawTable, dataset_id: str | None, extra_groups: Sequence[str]):
         self.t = table
         try:
-            ds = dataset_id or detect_dataset(table.header)
+            ds = resolve_dataset(
+                table.header, given=dataset_id, hints=table.hints, extra_groups=extra_groups
+            )
             self.plan = plan_columns(table.header, ds, extra_groups)
         except MappingError as exc:
             raise ReadError(
                 table.file, str(exc), row=table.header_row, column=exc.label or None
             ) from None
         self.mapping = mapping(self.plan.dataset_id)
+        self.dataset = DATASETS[self.plan.dataset_id]
         body = table.body
         texts = [  # the decimal mark is guessed from text cells only, never from numbers
             body.filter(pl.col(number_col(i)).is_null())[text_col(i)]
@@ -228,15 +235,31 @@ class _Converter:
         return ReadError(self.t.file, problem, row=row, column=self.t.header[col].strip())
 
     # -- interpreting distinct values ---------------------------------------------------
-    @staticmethod
-    def _period(text: str) -> dict[str, Any]:
+    def _period(self, text: str) -> dict[str, Any]:
         try:
             p = parse_period(text)
         except PeriodError as exc:
             return {"period": None, "period_type": None, "period_start": None,
                     "period_end": None, "__period_error": str(exc)}  # fmt: skip
+        outside = self._outside(p.code, p.start, p.end)
         return {"period": p.code, "period_type": p.type, "period_start": p.start,
-                "period_end": p.end, "__period_error": None}  # fmt: skip
+                "period_end": p.end, "__period_error": outside}  # fmt: skip
+
+    def _outside(self, code: str, start: Any, end: Any) -> str | None:
+        """Why a period cannot be in this table (it ends or starts with a series break)."""
+        ds = self.dataset
+        if ds.last_period and start > parse_period(ds.last_period).end:
+            return (
+                f"{code} is after {ds.last_period}, the last period of {ds.id} ({ds.title}); "
+                f"later figures are in another table ({ds.note}): check which table the "
+                "file holds"
+            )
+        if ds.first_period and end < parse_period(ds.first_period).start:
+            return (
+                f"{code} is before {ds.first_period}, the first period of {ds.id} "
+                f"({ds.title}): check which table the file holds"
+            )
+        return None
 
     @staticmethod
     def _area(text: str) -> dict[str, Any]:
@@ -263,7 +286,12 @@ class _Converter:
 
     def _dimension_values(self, texts: pl.Series, dimension: str, name: str) -> pl.DataFrame:
         def stored(text: str) -> dict[str, Any]:
-            return {name: self.mapping.value(dimension, text) if text else None}
+            if not text:
+                return {name: None, f"{name}_error": None}
+            return {
+                name: self.mapping.value(dimension, text),
+                f"{name}_error": self.mapping.disallowed(dimension, text),
+            }
 
         return _lookup(texts, f"{name}_text", stored)
 
@@ -293,6 +321,8 @@ class _Converter:
             (pl.col(f"__v{k}").is_not_null() & ~pl.col(f"__v{k}").is_finite()).alias(f"__inf{k}"),
             (pl.col(f"__v{k}") < 0).fill_null(False).alias(f"__neg{k}"),
         )
+        if self.dataset.measure(self.plan.measures[k][2]).signed:  # a difference may be < 0
+            out = out.with_columns(pl.lit(False).alias(f"__neg{k}"))
         return [*out.get_columns(), typed.is_not_null().alias(f"__typed{k}")]
 
     # -- the whole table ----------------------------------------------------------------
@@ -393,7 +423,30 @@ class _Converter:
             )
         )
         df = _validated(df.select(AggregateSchema.column_names()))
-        return Converted(df, plan.dataset_id, body.height, skipped)
+        warnings = tuple(self._missing_totals(df, d, t.header[i].strip()) for i, d, _name in dims)
+        return Converted(df, plan.dataset_id, body.height, skipped, tuple(w for w in warnings if w))
+
+    def _missing_totals(self, df: pl.DataFrame, dim: str, label: str) -> str | None:
+        """A warning when the file has no total rows for ``dim`` where a part is suppressed.
+
+        Such a total is unknown: the metrics never show the sum of the visible parts as
+        the total (``metrics.kpis.pick`` marks it), so the user should fetch the totals.
+        """
+        cells = df.group_by("period", "area_code", "measure_id").agg(
+            (pl.col(dim) == TOTAL).any().alias("has_total"),
+            pl.col("suppressed").any().alias("part_suppressed"),
+        )
+        unknown = cells.filter(~pl.col("has_total") & pl.col("part_suppressed")).height
+        if not unknown:
+            return None
+        hierarchy = next((h for h, d in self.mapping.hierarchies.items() if d == dim), None)
+        ask = f" (hierarchy.{hierarchy}=/)" if hierarchy else ""
+        return (
+            f"{self.plan.dataset_id}: the file has no total rows for {label!r} and a part is "
+            f"suppressed in {unknown} period/area/measure cell(s): those totals are unknown "
+            f"and shown as such, never as the sum of the visible parts; fetch the total "
+            f"rows too{ask}"
+        )
 
     def _raise_first_problem(
         self,
@@ -424,14 +477,18 @@ class _Converter:
         ]
         kept = ~pl.col("__skip").fill_null(False)
         for i, _d, name in dims:
-            checks.append(
+            checks += [
                 (
                     kept & (pl.col(f"{name}_text") == ""),
                     lambda r, i=i: self.err(  # type: ignore[misc]
                         r[ROW], i, "empty value, expected a category or '... i alt'"
                     ),
-                )
-            )
+                ),
+                (
+                    kept & pl.col(f"{name}_error").is_not_null(),
+                    lambda r, i=i, name=name: self.err(r[ROW], i, r[f"{name}_error"]),  # type: ignore[misc]
+                ),
+            ]
         mark = "comma" if self.decimal == "," else "point"
         for k, (j, _label, _mid) in enumerate(plan.measures):
             checks += [
