@@ -75,6 +75,8 @@ def _echo_skipped(origin: str, c: Converted) -> None:
             f"{origin}: skipped {c.skipped_unknown_area} 'Uoplyst område' row(s) "
             "(not a municipality)"
         )
+    for warning in c.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 @click.command("import")
@@ -83,7 +85,8 @@ def _echo_skipped(origin: str, c: Converted) -> None:
     "--dataset",
     "dataset_id",
     type=click.Choice(sorted(MAPPINGS), case_sensitive=False),
-    help="The jobindsats table the files hold (default: detected from the columns).",
+    help="The jobindsats table the files hold (default: the table id in the file name, "
+    "else the one table whose columns fit; never guessed).",
 )
 @click.option(
     "--max-size",

@@ -8,7 +8,7 @@ the frames come in with their values computed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
@@ -137,15 +137,22 @@ def trend(
     last_year: pl.DataFrame | None = None,
     name: str = "Faktisk",
     height: int = 420,
+    breaks: Sequence[date] = (),
 ) -> go.Figure:
     """Monthly line with the target line (over the plan year), the baseline and last
-    year's months overlaid (shifted forward a year so the same months line up)."""
+    year's months overlaid (shifted forward a year so the same months line up).
+
+    ``breaks`` are first months after a break in the series: the lines stop before them
+    and a dashed vertical line marked "Databrud" shows where, so the two sides are never
+    drawn as one series.
+    """
     s = series.sort("period_start")
     fig = go.Figure()
     hover = f"%{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}"
     dates: list[date] = list(s["period_start"])
+    s = _gaps_at(s, breaks)
     if last_year is not None and last_year.height:
-        ly = last_year.sort("period_start")
+        ly = _gaps_at(last_year.sort("period_start"), breaks)
         shifted = [d.replace(year=d.year + 1) for d in ly["period_start"]]
         fig.add_trace(
             go.Scatter(
@@ -197,9 +204,35 @@ def trend(
             )
         )
         dates.extend([x0, x1])
+    own = [(b, b) for b in _inside(series, breaks)]
+    if last_year is not None:  # a break in last year's line, where that line is drawn
+        own += [(b.replace(year=b.year + 1), b) for b in _inside(last_year, breaks)]
+    for x, b in own:
+        fig.add_vline(x=x, line={"color": HIGHLIGHT, "width": 1.5, "dash": "dash"})
+        fig.add_annotation(
+            x=x, y=1, yref="paper", text=f"Databrud ({MONTHS_SHORT[b.month - 1]} {b.year})",
+            showarrow=False, xanchor="left", font={"color": HIGHLIGHT, "size": 12},
+        )  # fmt: skip
     base_layout(fig, title=title, unit=unit, height=height)
     _apply_month_axis(fig, dates)
     return fig
+
+
+def _inside(s: pl.DataFrame, breaks: Sequence[date]) -> list[date]:
+    """The breaks after the first and up to the last month of ``s``."""
+    months: list[date] = s["period_start"].drop_nulls().to_list()
+    return [b for b in breaks if months and min(months) < b <= max(months)]
+
+
+def _gaps_at(s: pl.DataFrame, breaks: Sequence[date]) -> pl.DataFrame:
+    """``s`` with an empty point the day before each break inside it: the line stops."""
+    days = [b - timedelta(days=1) for b in _inside(s, breaks)]
+    if not days:
+        return s
+    gaps = pl.DataFrame({"period_start": days}).with_columns(
+        pl.lit(None, s.schema["value"]).alias("value")
+    )
+    return pl.concat([s, gaps], how="diagonal_relaxed").sort("period_start")
 
 
 def sparkline(series: pl.DataFrame, *, unit: str, target: float | None = None) -> go.Figure:

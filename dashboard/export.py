@@ -102,23 +102,34 @@ class Footnote:
 # -- tables ------------------------------------------------------------------------------
 
 
+UNKNOWN_REMARK = (
+    f"{fmt.UNKNOWN_TEXT} (total ikke i udtrækket, og en del er diskretioneret: hent totalrækkerne)"
+)
+
+
 def prepare(df: pl.DataFrame, labels: Mapping[str, str] | None = None) -> pl.DataFrame:
     """The frame as it may leave the app: no id columns, suppressed figures blank and
     marked ``<5``, Danish column names."""
     df = df.drop([c for c in df.columns if c in ID_COLUMNS])
+    unknown = (
+        pl.col("total_unknown").fill_null(False) if "total_unknown" in df.columns else pl.lit(False)
+    )
     if "suppressed" in df.columns:
-        flag = pl.col("suppressed").fill_null(False)
+        flag = pl.col("suppressed").fill_null(False) | unknown
         df = df.with_columns(
             *[
                 pl.when(flag).then(None).otherwise(pl.col(c)).alias(c)
                 for c in SUPPRESSED_COLUMNS
                 if c in df.columns
             ],
-            pl.when(flag)
+            pl.when(unknown)
+            .then(pl.lit(UNKNOWN_REMARK))
+            .when(flag)
             .then(pl.lit(fmt.SUPPRESSED_TEXT + " (diskretioneret)"))
             .otherwise(pl.lit(None, pl.String))
             .alias("suppressed"),
         )
+    df = df.drop([c for c in df.columns if c == "total_unknown"])
     names = {**COLUMN_LABELS, **(labels or {})}
     return df.rename({c: names[c] for c in df.columns if c in names})
 

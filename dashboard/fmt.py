@@ -9,6 +9,8 @@ from metrics.danish import MISSING, MONTHS, MONTHS_SHORT
 from metrics.danish import danish_separators as danish
 
 SUPPRESSED_TEXT = "<5"
+UNKNOWN_TEXT = "ukendt"
+"""A total the source does not publish, where a part is suppressed (never the visible sum)."""
 MISSING_TEXT = MISSING
 
 UNIT_SUFFIX = {"pct": " %", "fuldtidspersoner": "", "personer": "", "antal": ""}
@@ -20,8 +22,17 @@ UNIT_LABEL = {
 }
 
 
-def number(value: float | int | None, spec: str = ",.0f", *, suppressed: bool = False) -> str:
-    """Format a number the Danish way; ``<5`` when suppressed, a dash when missing."""
+def number(
+    value: float | int | None,
+    spec: str = ",.0f",
+    *,
+    suppressed: bool = False,
+    unknown: bool = False,
+) -> str:
+    """Format a number the Danish way; ``<5`` when suppressed, ``ukendt`` when a total is
+    unknown (not published, a part suppressed), a dash when missing."""
+    if unknown:
+        return UNKNOWN_TEXT
     if suppressed:
         return SUPPRESSED_TEXT
     if value is None:
@@ -31,10 +42,15 @@ def number(value: float | int | None, spec: str = ",.0f", *, suppressed: bool = 
 
 
 def with_unit(
-    value: float | int | None, unit: str, spec: str = ",.0f", *, suppressed: bool = False
+    value: float | int | None,
+    unit: str,
+    spec: str = ",.0f",
+    *,
+    suppressed: bool = False,
+    unknown: bool = False,
 ) -> str:
-    text = number(value, spec, suppressed=suppressed)
-    if text in (SUPPRESSED_TEXT, MISSING_TEXT):
+    text = number(value, spec, suppressed=suppressed, unknown=unknown)
+    if text in (SUPPRESSED_TEXT, MISSING_TEXT, UNKNOWN_TEXT):
         return text
     return text + UNIT_SUFFIX.get(unit, "")
 
@@ -49,12 +65,17 @@ def signed(value: float | int | None, unit: str, spec: str = ",.0f") -> str:
 
 
 def cell(
-    value: float | int | None, unit: str, spec: str = ",.0f", *, suppressed: bool = False
+    value: float | int | None,
+    unit: str,
+    spec: str = ",.0f",
+    *,
+    suppressed: bool = False,
+    unknown: bool = False,
 ) -> str:
     """A table cell: like :func:`with_unit`, but blank (not a dash) when missing."""
-    if (value is None or value != value) and not suppressed:  # None or NaN
+    if (value is None or value != value) and not (suppressed or unknown):  # None or NaN
         return ""
-    return with_unit(value, unit, spec, suppressed=suppressed)
+    return with_unit(value, unit, spec, suppressed=suppressed, unknown=unknown)
 
 
 def signed_cell(value: float | int | None, unit: str, spec: str = ",.0f") -> str:

@@ -22,8 +22,10 @@ from dashboard.export import Footnote
 from data_connectors import datasets
 from data_connectors.areas import area
 from data_connectors.canonical import PERSON_TABLES
+from data_connectors.periods import parse_period
 from data_connectors.settings import Settings
 from data_connectors.store import Store
+from metrics.registry import SeriesBreak
 
 StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
 Inputs = Mapping[str, pl.LazyFrame]
@@ -137,8 +139,12 @@ def footnote(
     data: pl.DataFrame | None = None,
     *,
     notes: tuple[str, ...] = (),
+    breaks: tuple[SeriesBreak, ...] = (),
 ) -> Footnote:
-    """The footnote of a chart built from ``sources`` and showing ``data``."""
+    """The footnote of a chart built from ``sources`` and showing ``data``.
+
+    A break in the series (``MetricDef.breaks``) inside the data's periods is named.
+    """
     infos = [dataset_info(key, s) for s in sources]
     names = list(dict.fromkeys(i.source for i in infos)) or ["jobmaal"]
     dates = [i.retrieved for i in infos if i.retrieved is not None]
@@ -148,6 +154,9 @@ def footnote(
         if len(periods):
             first, last = str(periods[0]), str(periods[-1])
     demo = bool(set(sources) & demo_datasets(key))
+    if first and last:
+        lo, hi = parse_period(first).start, parse_period(last).end
+        notes = (*notes, *(b.note for b in breaks if lo < parse_period(b.period).start <= hi))
     return Footnote(
         source=", ".join(names),
         table_ids=tuple(sources),

@@ -37,6 +37,7 @@ SERIES_COLUMNS = (
     "numerator",
     "denominator",
     "suppressed",
+    "total_unknown",
 )
 
 
@@ -142,6 +143,7 @@ def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) ->
         pl.col("numerator").cast(pl.Float64),
         pl.col("denominator").cast(pl.Float64),
         pl.col("suppressed").cast(pl.Boolean),
+        pl.col("total_unknown").fill_null(False).cast(pl.Boolean),
         *extra,
     ).sort("area_code", "group", "period_start")
 
@@ -176,6 +178,7 @@ def aggregate_areas(
         pl.col("numerator").sum(),
         pl.col("denominator").sum(),
         pl.col("_sup").any().alias("in_suppressed"),
+        pl.col("total_unknown").any(),
         pl.col("area_code").filter(pl.col("_present")).n_unique().alias("_n_present"),
         pl.col("denominator").is_not_null().any().alias("_has_den"),
     )
@@ -226,6 +229,7 @@ def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFr
                 pl.col("numerator").last(),
                 pl.col("denominator").last(),
                 pl.col("in_suppressed").last(),
+                pl.col("total_unknown").last(),
                 pl.len().alias("n_periods"),
             )
         )
@@ -238,6 +242,7 @@ def aggregate_year(raw: pl.DataFrame, metric: MetricDef, year: int) -> pl.DataFr
             .otherwise(None)
             .alias("denominator"),
             pl.col("in_suppressed").any(),
+            pl.col("total_unknown").any(),
             pl.len().alias("n_periods"),
         )
     return sub.with_columns(

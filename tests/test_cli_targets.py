@@ -109,7 +109,7 @@ def test_kpi_without_its_data_names_the_dataset_and_how_to_load_it() -> None:
     res = CliRunner().invoke(cli, ["kpi", "uddannelseshjaelp", "-m", "710"])
     assert res.exit_code == 2
     assert res.output.strip() == (
-        "jobmaal: error: no data loaded for uddannelseshjaelp: it needs y38a02; "
+        "jobmaal: error: no data loaded for uddannelseshjaelp: it needs y38a02 or y60a02; "
         "run `jobmaal demo` or `jobmaal import` to load it"
     )
     res = CliRunner().invoke(cli, ["kpi", "flygtninge_kvindeandel"])

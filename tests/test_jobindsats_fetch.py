@@ -207,7 +207,10 @@ def test_the_table_id_the_file_names_decides() -> None:
 def test_example_config_loads() -> None:
     sels = load_config(EXAMPLE)
     ids = [s.table_id for s in sels]
-    assert ids == ["y25i09", "y38a02", "y35a02", "y08a02", "y09a02", "y11a02", "y30r21"]
+    assert ids == [
+        "y25i09", "y38a02", "y60a02", "y25i01", "y01a02", "y35a02", "y08a02", "y09a02",
+        "y11a02", "y30r21",
+    ]  # fmt: skip
     assert sels[0].periods == "latest:36" and sels[0].areas == ("*", "Hele landet")
     assert sels[-1].periods == "QMAT=latest:8"
 
