@@ -23,7 +23,7 @@ from data_connectors.jobindsats.client import (
     JobindsatsUnavailable,
     catalogue_frame,
 )
-from data_connectors.jobindsats.fetch import Selection, fetch_table
+from data_connectors.jobindsats.fetch import Selection, SelectionError, fetch_table
 from data_connectors.readers import ReadError
 
 KEY = "s3cret-key-0123456789"
@@ -120,18 +120,18 @@ def cell(period: str, area: str, values: dict[str, str]) -> list[Any]:
     return out
 
 
-def data_body(request: httpx.Request) -> httpx.Response:
+def data_body(request: httpx.Request, meta: dict[str, Any] = META) -> httpx.Response:
     """/data/y25i09 as the live API answers: one column per dimension asked, '*' all values
-    (the total first), '/' the total; a hierarchy the table lacks is 422."""
+    (the total first), '/' the total; a hierarchy the table's metadata lacks is 422."""
     params = request.url.params
-    own = {"_nykom", *(d for d, _, _ in DIMS)}
+    own = {h["hierarchy_id"] for d in meta["dimensions"] for h in d["hierarchies"]}
     asked = [k.removeprefix("hierarchy.") for k in params if k.startswith("hierarchy.")]
     unknown = [h for h in asked if h not in own]
     if unknown:
         return jresp(422, {"code": 422, "cause": f"Unknown hierarchies: {unknown!r}",
                            "request_id": "fake"})  # fmt: skip
     periods = params["period.M"].split(",")
-    area_sel = params.get("hierarchy._nykom", "/")
+    area_sel = params.get("hierarchy._nykom", params.get("hierarchy._hele_landet", "/"))
     areas = [n for v, n in AREAS if (v == "/") == (area_sel == "/")
              and (area_sel in ("/", "*") or v in area_sel.split(","))]  # fmt: skip
     columns = ["Periode", "Område"]
@@ -163,6 +163,7 @@ class FakeApi:
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
         self.queue: dict[str, list[Callable[[httpx.Request], httpx.Response]]] = {}
+        self.meta: dict[str, Any] = META
 
     def push(self, path: str, *answers: Callable[[httpx.Request], httpx.Response]) -> None:
         self.queue.setdefault(path, []).extend(answers)
@@ -175,9 +176,9 @@ class FakeApi:
         if path == "/tables":
             return jresp(200, CATALOGUE)
         if path == "/table/y25i09":
-            return jresp(200, META)
+            return jresp(200, self.meta)
         if path == "/data/y25i09":
-            return data_body(request)
+            return data_body(request, self.meta)
         return jresp(404, {"code": 404, "cause": f"Unknown table: {path}"})
 
 
@@ -421,3 +422,29 @@ def test_renamed_label_stops_the_import(tmp_path: Path) -> None:
     assert info.value.column == renamed
     assert "for table y25i09" in str(info.value)
     assert str(info.value).startswith("api.jobindsats.dk /v3/data/y25i09")
+
+
+def test_a_hierarchy_the_table_lacks_is_never_sent(tmp_path: Path) -> None:
+    """A table without ``_nykom`` (like y25i14) answers 422 "Unknown hierarchies" when it
+    is asked for; the fetch takes the country from ``_hele_landet`` where the metadata
+    lists it, and refuses '*' (municipalities) before any data request."""
+    api = FakeApi()
+    dims = [d for d in META["dimensions"] if d["dimension_id"] != "_omrade"]
+    country = {"dimension_id": "_omrade", "hierarchies": [_hierarchy("_hele_landet", AREAS[:1])]}
+    api.meta = {**META, "dimensions": [country, *dims]}
+    with make_client(api, tmp_path) as client:
+        with pytest.raises(JobindsatsRequestError) as info:
+            client.data("y25i09", {"period.M": "2026M04", "hierarchy._nykom": "*"})
+        assert info.value.status == 422
+        assert str(info.value).endswith("(HTTP 422): Unknown hierarchies: ['_nykom']")
+        with pytest.raises(SelectionError, match="has no _nykom hierarchy"):
+            fetch_table(client, Selection("y25i09", periods="latest:1"))
+        res = fetch_table(client, Selection("y25i09", periods="latest:1", areas=("Hele landet",)))
+    sent = [r.url.params for r in api.requests if r.url.path.endswith("/data/y25i09")]
+    assert [p.get("hierarchy._hele_landet") for p in sent] == [None, "/"]
+    assert set(res.converted.df["area_code"]) == {"000"}
+    # 2026M04 is month 15: the country's long-term full-time persons 20000 + 15
+    total = res.converted.df.filter(
+        (pl.col("measure_id") == "fuldtidspersoner") & (pl.col("benefit_group") == TOTAL)
+    )
+    assert total["value"].to_list() == [20015.0]

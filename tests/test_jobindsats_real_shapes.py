@@ -345,3 +345,27 @@ def test_the_docs_name_every_table_and_its_measure_labels() -> None:
         assert "hierarchy." in section or "Same request" in section, table_id
         for label in m.dataset.measures:
             assert label.label in flat, (table_id, label.label)
+
+
+def test_the_jobindsats_kpis_come_from_the_real_shapes(data_dir: Path) -> None:
+    """Each KPI on a jobindsats table, from the fixtures: refugees on benefit 118 persons
+    (Aug 2021), ledighedsydelse 134 and flexjob 846 full-time persons (Jul 2021), STAR's
+    benchmark (3050 - 3170) / 3170 = -3,79 % and rank 12 (2024QMAT04)."""
+    load(
+        "y35a02_2021M08.csv",
+        "y09a02_favrskov.json",
+        "y08a02_v2_2021M07.csv",
+        "y30r21_v2_2024QMAT04.csv",
+    )
+    inputs = Store.from_settings().inputs()
+
+    def one(metric: str, period: str) -> float | None:
+        s = api.kpi_series(inputs, metric, area_codes=["710"], start=period, end=period)
+        (v,) = s["value"].to_list()
+        return v
+
+    assert one("flygtninge_paa_ydelse", "2021M08") == 118.0
+    assert one("ledighedsydelse", "2021M07") == 134.0
+    assert one("fleksjob_fuldtidspersoner", "2021M07") == 846.0
+    assert one("benchmark_forskel_pct", "2024QMAT04") == pytest.approx(-120 / 3170 * 100)
+    assert one("benchmark_placering", "2024QMAT04") == 12.0
