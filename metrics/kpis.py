@@ -20,7 +20,14 @@ import polars as pl
 
 from data_connectors import areas
 from data_connectors.canonical import DIMENSIONS, TOTAL
-from data_connectors.datasets import EASTERN_EUROPE
+from data_connectors.datasets import (
+    EASTERN_EUROPE,
+    FIRST_KH_2025_MONTH,
+    LAST_UDH_MONTH,
+    SPELLINGS,
+    SUBTOTALS,
+)
+from data_connectors.periods import parse_period
 
 Inputs = Mapping[str, pl.LazyFrame]
 
@@ -37,29 +44,15 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "numerator": pl.Float64(),
     "denominator": pl.Float64(),
     "in_suppressed": pl.Boolean(),
+    # A total the source does not publish, summed from parts of which one is suppressed:
+    # unknown, never the sum of the visible parts (``in_suppressed`` is True as well).
+    "total_unknown": pl.Boolean(),
 }
 
 ERROR_OUTCOMES = ("Ændret", "Hjemvist")
 
 
-# Dimension values that are subtotals of other values of the same dimension, declared
-# per dataset: dataset -> dimension -> {subtotal: its parts}. Real jobindsats y38a02
-# extracts carry "Alle uddannelsesparate" (= uddannelsesparat + åbenlyst
-# uddannelsesparat) beside its parts; a sum over the dimension or a breakdown by it must
-# not count it next to them.
 Subtotals = Mapping[str, Mapping[str, Sequence[str]]]
-SUBTOTALS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
-    "y38a02": {
-        "match_group": {
-            "Alle uddannelsesparate": ("Uddannelsesparat", "Åbenlyst uddannelsesparat"),
-        },
-    },
-}
-# Published spellings read as the canonical one (extracts read without the jobindsats
-# mapping may keep jobindsats' "Åbenlys").
-SPELLINGS: dict[str, dict[str, str]] = {
-    "match_group": {"Åbenlys uddannelsesparat": "Åbenlyst uddannelsesparat"},
-}
 
 
 def subtotals_of(dataset_id: str) -> Subtotals:
@@ -96,8 +89,9 @@ def pick(
     present for the same period and area the subtotal row is dropped; otherwise the parts
     that are present are dropped and the subtotal stands in for them. Either way neither a
     sum nor a breakdown counts a person twice. A dimension given in ``fixed`` is left as
-    the caller chose. Returns the KEY columns, ``group`` (TOTAL without ``by``), ``value`` and
-    ``in_suppressed``.
+    the caller chose. A sum of parts where a part is suppressed is not the total (the
+    extract lacks the total row): ``total_unknown`` marks it. Returns the KEY columns,
+    ``group`` (TOTAL without ``by``), ``value``, ``in_suppressed`` and ``total_unknown``.
     """
     fixed = dict(fixed or {})
     out = lf.filter(pl.col("measure_id") == measure)
@@ -128,7 +122,11 @@ def pick(
     return (
         out.with_columns(group.alias("group"))
         .group_by([*KEY, "group"])
-        .agg(_null_sum("value").alias("value"), pl.col("suppressed").any().alias("in_suppressed"))
+        .agg(
+            _null_sum("value").alias("value"),
+            pl.col("suppressed").any().alias("in_suppressed"),
+            ((pl.len() > 1) & pl.col("suppressed").any()).alias("total_unknown"),
+        )
         .with_columns(pl.col("area_level").cast(pl.String))
     )
 
@@ -151,7 +149,7 @@ def _count(
         pick(lf, measure, fixed=fixed, by=by, subtotals=subtotals)
         .rename({"value": "numerator"})
         .with_columns(pl.lit(None, pl.Float64).alias("denominator"))
-        .select(RAW_COLUMNS)
+        .select(*RAW_COLUMNS, "total_unknown")
     )
 
 
@@ -261,8 +259,32 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
         cells.with_columns(pl.lit(TOTAL).alias("route")),
         cells.with_columns(pl.lit(TOTAL).alias("sex"), pl.lit(TOTAL).alias("route")),
     ]
+    # Every month the records cover is a month with a figure, zero if nobody reached it
+    # (otherwise a year whose last event was in June would look incomplete).
+    i = pl.col("_i")
+    covered = (
+        lf.with_columns(idx.alias("_i"))
+        .group_by("municipality_code")
+        .agg(pl.col("_i").min().alias("_lo"), pl.col("_i").max().alias("_hi"))
+        .with_columns(pl.int_ranges("_lo", pl.col("_hi") + 1).alias("_i"))
+        .explode("_i")
+        .select(
+            pl.col("municipality_code").cast(pl.String),
+            (
+                ((i - 1) // 12).cast(pl.String)
+                + "M"
+                + ((i - 1) % 12 + 1).cast(pl.String).str.zfill(2)
+            ).alias("month"),
+            pl.lit(TOTAL).alias("sex"),
+            pl.lit(TOTAL).alias("route"),
+            pl.lit(0.0).alias("value"),
+        )
+    )
+    parts.append(covered)
     long = (
-        pl.concat(parts)
+        pl.concat(
+            [p.select(covered.collect_schema().names()) for p in parts], how="vertical_relaxed"
+        )
         .group_by("municipality_code", "month", "sex", "route")
         .agg(pl.col("value").sum())
     )
@@ -314,14 +336,198 @@ def refugees_women_share(inputs: Inputs, *, breakdown: str | None = None) -> pl.
     return _share(num, den)
 
 
+# From July 2025 uddannelseshjælp is part of kontanthjælp (y60a02): the metric continues
+# with the education-ready on kontanthjælp, a break in the series (registry ``breaks``).
+UDH_UNTIL = parse_period(LAST_UDH_MONTH).end
+KH_FROM = parse_period(FIRST_KH_2025_MONTH).start
+EDUCATION_READY = ("Uddannelsesparat", "Åbenlyst uddannelsesparat", "Alle uddannelsesparate")
+
+
 def youth_benefit(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Full-time persons on uddannelseshjælp, by visitation category (y38a02). Plan 4.5."""
-    lf = _require(inputs, "y38a02")
-    return _count(lf, "fuldtidspersoner", breakdown, subtotals_of("y38a02"))
+    """Full-time persons on uddannelseshjælp, by visitation category. Plan 4.5.
+
+    Until June 2025 from y38a02 (all visitation categories); from July 2025, when
+    uddannelseshjælp became part of kontanthjælp, from y60a02: the education-ready
+    (uddannelsesparat, åbenlyst uddannelsesparat) on kontanthjælp. Each table only for its
+    own months, so the two are never summed or spliced into one month.
+    """
+    parts = []
+    if "y38a02" in inputs:
+        lf = inputs["y38a02"].filter(pl.col("period_end") <= UDH_UNTIL)
+        parts.append(_count(lf, "fuldtidspersoner", breakdown, subtotals_of("y38a02")))
+    if "y60a02" in inputs:
+        lf = inputs["y60a02"].filter(
+            (pl.col("period_start") >= KH_FROM)
+            & pl.col("match_group").replace(SPELLINGS["match_group"]).is_in(EDUCATION_READY)
+        )
+        parts.append(_count(lf, "fuldtidspersoner", breakdown, subtotals_of("y60a02")))
+    if not parts:
+        raise MissingInput("no data loaded for y38a02 or y60a02")
+    return pl.concat(parts)
+
+
+FLEX_DATASET = "fleksjob_timeudvikling"
+FLEX_PERSONS = "person_flexjob_months"
+FLEX_BANDS = ("1-5 timer", "6-10 timer", "Over 10 timer")
+FLEX_NO_HOURS = "Uden registrerede timer"
+FLEX_MIN_MONTHS = 6
+FLEX_REF_MONTH = "M06"
+_LONG = (*KEY, *DIMENSIONS, "measure_id", "value", "suppressed")
+
+
+def _month_index(col: pl.Expr) -> pl.Expr:
+    return col.str.slice(0, 4).cast(pl.Int32) * 12 + col.str.slice(5, 2).cast(pl.Int32)
+
+
+def _band(hours: pl.Expr) -> pl.Expr:
+    """Weekly hours -> band: (0, 5] 1-5, (5, 10] 6-10, above 10; 0 or none: no band."""
+    return (
+        pl.when(hours.is_null() | (hours <= 0))
+        .then(pl.lit(FLEX_NO_HOURS))
+        .when(hours <= 5)
+        .then(pl.lit(FLEX_BANDS[0]))
+        .when(hours <= 10)
+        .then(pl.lit(FLEX_BANDS[1]))
+        .otherwise(pl.lit(FLEX_BANDS[2]))
+    )
+
+
+def _long_from_cells(cells: pl.LazyFrame, dims: Sequence[str]) -> pl.LazyFrame:
+    """Counts per municipality_code, month, ``dims`` and measure_id as canonical-like rows
+    (with the "I alt" margin over each dimension) that ``pick`` reads."""
+    parts = [cells]
+    for d in dims:
+        parts = parts + [p.with_columns(pl.lit(TOTAL).alias(d)) for p in parts]
+    keys = ["municipality_code", "month", *dims, "measure_id"]
+    long = pl.concat(parts).group_by(keys).agg(pl.col("value").sum())
+    mun = (
+        areas.municipalities()
+        .lazy()
+        .select(pl.col("code").alias("municipality_code"), pl.col("name").alias("area_name"))
+    )
+    start = (pl.col("month") + "01").str.strptime(pl.Date, "%YM%m%d")
+    return (
+        long.join(mun, on="municipality_code", how="left")
+        .with_columns(
+            pl.col("month").alias("period"),
+            start.alias("period_start"),
+            start.dt.month_end().alias("period_end"),
+            pl.col("municipality_code").alias("area_code"),
+            pl.col("area_name").fill_null(pl.col("municipality_code")),
+            pl.lit("kommune").alias("area_level"),
+            pl.col("value").cast(pl.Float64),
+            pl.lit(False).alias("suppressed"),
+            *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in dims],
+        )
+        .select(_LONG)
+    )
+
+
+def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
+    """The plan's flexjob hours figures from monthly person records (June of each year).
+
+    New scheme only. A flexjob is a person and start date. Hours at start: the extract's
+    ``start_hours`` when given, otherwise the hours of the first registered month when the
+    extract reaches back to the start month (else the job cannot be classified). In each
+    June a job counts in ``personer_op`` / ``_ned`` / ``_uaendret`` (by its band at start,
+    1-5 or 6-10 hours) when it has registered hours that month and in at least six months
+    up to it; June's hours (to 0.1) above, below or equal to those at start. ``personer``
+    counts every new-scheme person in flexjob in June by June's hours band (no or zero
+    hours: ``Uden registrerede timer``). Returns canonical-like rows of
+    ``fleksjob_timeudvikling``.
+    """
+    job = ["person_id", "start_date"]
+    start_i = pl.col("start_date").dt.year().cast(pl.Int32) * 12 + pl.col(
+        "start_date"
+    ).dt.month().cast(pl.Int32)
+    rows = (
+        lf.filter(pl.col("scheme").cast(pl.String) == "Ny ordning")
+        .with_columns(
+            _month_index(pl.col("month")).alias("_i"),
+            start_i.alias("_start_i"),
+            pl.col("weekly_hours").is_not_null().alias("_reg"),
+        )
+        .sort([*job, "_i"])
+        .with_columns(
+            pl.col("_reg").cast(pl.Int32).cum_sum().over(job).alias("_n_reg"),
+            pl.col("start_hours").drop_nulls().first().over(job).alias("_given"),
+            (pl.col("_i").min().over(job) == pl.col("_start_i")).alias("_covers"),
+            pl.col("weekly_hours").drop_nulls().first().over(job).alias("_first"),
+        )
+        .with_columns(
+            pl.coalesce("_given", pl.when(pl.col("_covers")).then(pl.col("_first"))).alias(
+                "_at_start"
+            )
+        )
+        .filter(pl.col("month").str.ends_with(FLEX_REF_MONTH))
+    )
+    now, then = pl.col("weekly_hours").round(1), pl.col("_at_start").round(1)
+    change = (
+        rows.filter(
+            pl.col("_reg")
+            & (pl.col("_n_reg") >= FLEX_MIN_MONTHS)
+            & pl.col("_at_start").is_not_null()
+        )
+        .with_columns(_band(pl.col("_at_start")).alias("hours_band"))
+        .filter(pl.col("hours_band").is_in(FLEX_BANDS[:2]))
+        .with_columns(
+            pl.when(now > then)
+            .then(pl.lit("personer_op"))
+            .when(now < then)
+            .then(pl.lit("personer_ned"))
+            .otherwise(pl.lit("personer_uaendret"))
+            .alias("measure_id")
+        )
+        .group_by("municipality_code", "month", "hours_band", "measure_id")
+        .agg(pl.len().cast(pl.Float64).alias("value"))
+    )
+    # Every band and direction of a June with data, zeros included.
+    grid = (
+        change.select("municipality_code", "month")
+        .unique()
+        .join(pl.LazyFrame({"hours_band": list(FLEX_BANDS[:2])}), how="cross")
+        .join(
+            pl.LazyFrame({"measure_id": ["personer_op", "personer_ned", "personer_uaendret"]}),
+            how="cross",
+        )
+    )
+    change = grid.join(
+        change, on=["municipality_code", "month", "hours_band", "measure_id"], how="left"
+    ).with_columns(pl.col("value").fill_null(0.0))
+    persons = (
+        rows.with_columns(_band(pl.col("weekly_hours")).alias("hours_band"))
+        .group_by("municipality_code", "month", "hours_band")
+        .agg(pl.col("person_id").n_unique().cast(pl.Float64).alias("value"))
+        .with_columns(pl.lit("personer").alias("measure_id"))
+    )
+    cells = pl.concat(
+        [
+            change.select("municipality_code", "month", "hours_band", "measure_id", "value"),
+            persons.select("municipality_code", "month", "hours_band", "measure_id", "value"),
+        ]
+    ).with_columns(pl.col("municipality_code").cast(pl.String))
+    return _long_from_cells(cells, ("hours_band",))
+
+
+def _flex_source(inputs: Inputs) -> pl.LazyFrame:
+    """The municipality's flexjob hours figures: from its person records where loaded (for
+    the municipalities they cover), from the ``fleksjob_timeudvikling`` dataset elsewhere."""
+    derived = flex_from_persons(inputs[FLEX_PERSONS]) if FLEX_PERSONS in inputs else None
+    agg = inputs.get(FLEX_DATASET)
+    if derived is None and agg is None:
+        raise MissingInput(f"no data loaded for {FLEX_DATASET} or {FLEX_PERSONS}")
+    if derived is None:
+        assert agg is not None
+        return agg
+    if agg is None:
+        return derived
+    as_long = [pl.col(c).cast(pl.String) if c == "area_level" else pl.col(c) for c in _LONG]
+    others = agg.join(derived.select("area_code").unique(), on="area_code", how="anti")
+    return pl.concat([others.select(as_long), derived.select(as_long)], how="vertical_relaxed")
 
 
 def _flex_share(inputs: Inputs, which: str, breakdown: str | None) -> pl.LazyFrame:
-    lf = _require(inputs, "fleksjob_timeudvikling")
+    lf = _flex_source(inputs)
     num = pick(lf, f"personer_{which}", by=breakdown)
     parts = [pick(lf, f"personer_{w}", by=breakdown) for w in ("op", "ned", "uaendret")]
     den = (
@@ -348,13 +554,19 @@ def flex_share_unchanged(inputs: Inputs, *, breakdown: str | None = None) -> pl.
 
 
 def flex_share_over_10(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Flexjobs above 10 hours as a share of 1-5, 6-10 and above 10 hours (new scheme)."""
+    """New-scheme persons in flexjob above 10 weekly hours as a share of all new-scheme
+    persons in flexjob (with or without registered hours), from the municipality's data.
+
+    Plan 4.6, figure 11: 60-63 % in 1-10 hours and 31-33 % above 10. Jobindsats' y08a02
+    has no hours or scheme breakdown.
+    """
     if breakdown is not None:
         raise ValueError("fleksjob_andel_over_10_timer kan ikke opdeles")
-    lf = _require(inputs, "y08a02")
-    bands = ("1-5 timer", "6-10 timer", "Over 10 timer")
-    num = pick(lf, "fuldtidspersoner", fixed={"scheme": "Ny ordning", "hours_band": bands[2]})
-    den = pick(lf, "fuldtidspersoner", fixed={"scheme": "Ny ordning", "hours_band": bands})
+    lf = _flex_source(inputs)
+    num = pick(lf, "personer", fixed={"hours_band": FLEX_BANDS[2]})
+    den = pick(lf, "personer", fixed={"hours_band": TOTAL})
+    num = den.select([*KEY, "group"]).join(num, on=[*KEY, "group"], how="left")
+    num = num.with_columns(pl.col("value").fill_null(0.0), pl.col("in_suppressed").fill_null(False))
     return _share(num, den)
 
 
@@ -487,4 +699,8 @@ def compute_raw(
         if countries
         else fn(inputs, breakdown=breakdown)
     )
-    return lf.select([pl.col(c).cast(t) for c, t in RAW_SCHEMA.items()]).collect()
+    names = lf.collect_schema().names()
+    return lf.select(
+        pl.col(c).cast(t) if c in names else pl.lit(False, t).alias(c)  # total_unknown
+        for c, t in RAW_SCHEMA.items()
+    ).collect()

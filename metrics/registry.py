@@ -14,6 +14,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class SeriesBreak:
+    """A month from which the metric comes from another table or definition.
+
+    Charts break the line there and say so; footnotes carry ``note``. The two sides are
+    never presented as one continuous series.
+    """
+
+    period: str  # the first month after the break, e.g. "2025M07"
+    note: str  # Danish, for footnotes and the chart
+
+
+@dataclass(frozen=True)
 class MetricDef:
     id: str
     label: str
@@ -34,6 +46,7 @@ class MetricDef:
     # False for figures that cannot be summed over areas (a rank): regions and
     # comparison groups get no value unless the data publishes one.
     additive: bool = True
+    breaks: tuple[SeriesBreak, ...] = ()
 
     @property
     def is_rate(self) -> bool:
@@ -140,13 +153,24 @@ METRICS: dict[str, MetricDef] = {
             label="Unge på uddannelseshjælp (fuldtidspersoner)",
             unit="fuldtidspersoner",
             grain="month",
-            sources=("y38a02",),
+            sources=("y38a02", "y60a02"),
             better="lower",
             fmt=",.0f",
             definition="Fuldtidspersoner på uddannelseshjælp (unge under 30 år), i alt og efter "
             "visitationskategori (åbenlyst uddannelsesparat, uddannelsesparat, "
-            "aktivitetsparat). Året opgøres som gennemsnittet af månederne.",
-            source_ref=f"{_PLAN}.5, figur 8; Jobindsats y38a02 (indgår i y60a02 fra juli 2025)",
+            "aktivitetsparat). Fra juli 2025 findes uddannelseshjælp ikke længere: tallet er "
+            "derefter fuldtidspersoner på kontanthjælp visiteret uddannelsesparat eller "
+            "åbenlyst uddannelsesparat (y60a02); aktivitetsparate unge kan ikke skilles ud "
+            "uden aldersopdeling. Året opgøres som gennemsnittet af månederne.",
+            source_ref=f"{_PLAN}.5, figur 8; Jobindsats y38a02 til juni 2025, y60a02 fra juli 2025",
+            breaks=(
+                SeriesBreak(
+                    "2025M07",
+                    "Databrud juli 2025: uddannelseshjælp (y38a02) er fra juli 2025 en del af "
+                    "kontanthjælpen (y60a02); tallene derefter er uddannelsesparate på "
+                    "kontanthjælp og kan ikke sammenlignes direkte med tallene før.",
+                ),
+            ),
             breakdowns=("match_group",),
             year_agg="mean",
         ),
@@ -155,14 +179,15 @@ METRICS: dict[str, MetricDef] = {
             label="Andel i udviklingsfleksjob, der er gået op i timer",
             unit="pct",
             grain="month",
-            sources=("fleksjob_timeudvikling",),
+            sources=("fleksjob_timeudvikling", "person_flexjob_months"),
             better="higher",
             fmt=".0f",
             definition="Andel af personer i fleksjob (ny ordning fra 2013, registreret timetal i "
             "mindst seks måneder), der i opgørelsesmåneden arbejder flere timer end ved start; "
-            "beregnet af antallene op / (op + ned + uændret). Juni er referencemåned, fordi "
-            "ferie i juli forvrider timetallet.",
-            source_ref=f"{_PLAN}.6, figur 12; Jobindsats (udvikling i timer i fleksjob)",
+            "beregnet af antallene op / (op + ned + uændret). Opdelt efter timer ved start "
+            "(1-5 og 6-10 timer). Juni er referencemåned, fordi ferie i juli forvrider "
+            "timetallet.",
+            source_ref=f"{_PLAN}.6, figur 12; kommunens timetal pr. person i fleksjob",
             breakdowns=("hours_band",),
             year_agg="ref_month",
             ref_month=6,
@@ -172,12 +197,12 @@ METRICS: dict[str, MetricDef] = {
             label="Andel i udviklingsfleksjob, der er gået ned i timer",
             unit="pct",
             grain="month",
-            sources=("fleksjob_timeudvikling",),
+            sources=("fleksjob_timeudvikling", "person_flexjob_months"),
             better="lower",
             fmt=".0f",
             definition="Andel af personer i fleksjob (ny ordning), der arbejder færre timer end "
             "ved start; ned / (op + ned + uændret). Juni er referencemåned.",
-            source_ref=f"{_PLAN}.6, figur 12; Jobindsats (udvikling i timer i fleksjob)",
+            source_ref=f"{_PLAN}.6, figur 12; kommunens timetal pr. person i fleksjob",
             breakdowns=("hours_band",),
             year_agg="ref_month",
             ref_month=6,
@@ -187,12 +212,12 @@ METRICS: dict[str, MetricDef] = {
             label="Andel i udviklingsfleksjob med uændret timetal",
             unit="pct",
             grain="month",
-            sources=("fleksjob_timeudvikling",),
+            sources=("fleksjob_timeudvikling", "person_flexjob_months"),
             better="lower",
             fmt=".0f",
             definition="Andel af personer i fleksjob (ny ordning), hvis timetal er uændret siden "
             "start; uændret / (op + ned + uændret). Juni er referencemåned.",
-            source_ref=f"{_PLAN}.6, figur 12; Jobindsats (udvikling i timer i fleksjob)",
+            source_ref=f"{_PLAN}.6, figur 12; kommunens timetal pr. person i fleksjob",
             breakdowns=("hours_band",),
             year_agg="ref_month",
             ref_month=6,
@@ -202,14 +227,16 @@ METRICS: dict[str, MetricDef] = {
             label="Andel af fleksjob over 10 timer (mod 1-10 timer)",
             unit="pct",
             grain="month",
-            sources=("y08a02",),
+            sources=("fleksjob_timeudvikling", "person_flexjob_months"),
             better="higher",
             fmt=".1f",
-            definition="Fuldtidspersoner i fleksjob på ny ordning med over 10 ugentlige timer i "
-            "procent af fuldtidspersoner med 1-5, 6-10 eller over 10 timer; stiger, når "
-            "andelen over 10 timer stiger i forhold til udviklingsfleksjob (1-10 timer). "
+            definition="Personer i fleksjob på ny ordning med over 10 effektive ugentlige timer "
+            "i procent af alle personer i fleksjob på ny ordning i måneden (også dem uden "
+            "registrerede timer); stiger, når andelen over 10 timer stiger i forhold til "
+            "udviklingsfleksjob (1-10 timer). Beregnet af kommunens timetal pr. person. "
             "Juni er referencemåned.",
-            source_ref=f"{_PLAN}.6, figur 11; Jobindsats y08a02",
+            source_ref=f"{_PLAN}.6, figur 11; kommunens timetal pr. person i fleksjob "
+            "(Jobindsats y08a02 har ingen opdeling på timer)",
             year_agg="ref_month",
             ref_month=6,
         ),

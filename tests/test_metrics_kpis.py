@@ -232,30 +232,24 @@ def test_flexjob_hours_progression_shares_from_counts() -> None:
     assert tot["value"].to_list() == [pytest.approx(30.0)]
 
 
-def test_flexjob_share_over_10_hours_against_1_to_10() -> None:
+def test_flexjob_share_over_10_hours_of_all_new_scheme_persons() -> None:
+    # The municipality's own hours data (jobindsats' y08a02 has no hours breakdown):
+    # new-scheme persons in June by June's hours band, persons without hours included.
+    counts = {
+        "1-5 timer": 180,
+        "6-10 timer": 226,
+        "Over 10 timer": 210,
+        "Uden registrerede timer": 40,
+    }
     rows = [
-        {
-            "period": "2021M06",
-            "measure_id": "fuldtidspersoner",
-            "scheme": "Ny ordning",
-            "hours_band": b,
-            "value": v,
-        }
-        for b, v in (("1-5 timer", 200), ("6-10 timer", 196), ("Over 10 timer", 210))
+        {"period": "2021M06", "measure_id": "personer", "hours_band": b, "value": v}
+        for b, v in counts.items()
     ]
-    rows.append(
-        {
-            "period": "2021M06",
-            "measure_id": "fuldtidspersoner",
-            "scheme": "Gammel ordning",
-            "hours_band": "Over 10 timer",
-            "value": 234,
-        }
-    )
-    ins = inputs_of(y08a02=make_agg("y08a02", rows))
+    rows.append({"period": "2021M06", "measure_id": "personer", "value": 656})
+    ins = inputs_of(fleksjob_timeudvikling=make_agg("fleksjob_timeudvikling", rows))
     out = api.kpi_series(ins, "fleksjob_andel_over_10_timer")
-    # 210 / (200 + 196 + 210) = 210 / 606 = 34.65 %; the old scheme is left out.
-    assert out["value"].to_list() == [pytest.approx(100 * 210 / 606)]
+    # 210 / 656 = 32.01 % (the plan: 31-33 % above 10 hours).
+    assert out["value"].to_list() == [pytest.approx(100 * 210 / 656)]
 
 
 # -- refugees ---------------------------------------------------------------------------
@@ -369,10 +363,15 @@ def test_refugees_from_person_months() -> None:
     df = validate(pl.DataFrame(rows), RefugeeMonthSchema, "refugees")
     ins = {"person_refugee_months": df.lazy()}
     out = api.kpi_series(ins, "flygtninge_varig_selvforsoergelse")
-    # 2021M07: a, e, f, g, h, i (6); 2021M12: c (1: fewer than 5, suppressed).
-    assert out["period"].to_list() == ["2021M07", "2021M12"]
-    assert out["value"].to_list() == [6.0, None]
-    assert out["suppressed"].to_list() == [False, True]
+    # 2021M07: a, e, f, g, h, i (6); 2021M12: c (1: fewer than 5, suppressed); every
+    # other month the records cover (2021M01-2021M12) is a month with nobody: 0.
+    assert out["period"].to_list() == month_range("2021M01", "2021M12")
+    got = dict(zip(out["period"], out["value"], strict=True))
+    assert got == {m: 0.0 for m in month_range("2021M01", "2021M11") if m != "2021M07"} | {
+        "2021M07": 6.0,
+        "2021M12": None,
+    }
+    assert out.filter(pl.col("suppressed"))["period"].to_list() == ["2021M12"]
     # The year: 7 persons, 6 of them women -> 85.7 %.
     r = api.ranking(ins, "flygtninge_varig_selvforsoergelse", year=2021)
     assert r["value"].to_list() == [7.0]

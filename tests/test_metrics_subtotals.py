@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from data_connectors.canonical import TOTAL
+from data_connectors.datasets import SUBTOTALS
 from metrics import api
-from metrics.kpis import SUBTOTALS
 from tests.builders import inputs_of, make_agg
 
 

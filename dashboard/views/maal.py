@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, pickers, state
+from dashboard import charts, components, export, fmt, loaders, local_help, pickers, state
+from data_connectors.periods import parse_period
 
 PAGE = "maal"
 NONE = "ingen"
@@ -54,6 +55,7 @@ c4.metric("Fremskrivning", fmt.with_unit(row["projection"], unit, spec))
 c5.metric("Udgangspunkt", fmt.with_unit(row["baseline"], unit, spec))
 if row.get("explanation"):
     st.info(str(row["explanation"]))
+local_help.missing_notice(metric.sources, loaders.inputs(key), key=f"{PAGE}:missing")
 if metric.year_agg == "sum":
     st.caption("Målet gælder årets samlede antal; figuren viser månedernes tal.")
 with st.expander("Definition og kilde"):
@@ -86,16 +88,17 @@ fig = charts.trend(
     baseline_label=baseline_label,
     last_year=last_year if this_year.height else None,
     name=f"{year}",
+    breaks=[parse_period(b.period).start for b in metric.breaks],
 )
 components.chart(
     fig,
     data=series,
-    footnote=loaders.footnote(key, metric.sources, series),
+    footnote=loaders.footnote(key, metric.sources, series, breaks=metric.breaks),
     name=f"{stem}-udvikling",
     key=f"{PAGE}:trend",
 )
 components.value_table(
-    series.select("period", "area_name", "group", "value", "suppressed"),
+    series.select("period", "area_name", "group", "value", "suppressed", "total_unknown"),
     key=f"{PAGE}:trend:tbl",
     unit=unit,
     spec=spec,
@@ -132,7 +135,7 @@ if metric.breakdowns:
             key=f"{PAGE}:breakdown",
         )
         components.value_table(
-            split.select("period", "group", "value", "suppressed"),
+            split.select("period", "group", "value", "suppressed", "total_unknown"),
             key=f"{PAGE}:breakdown:tbl",
             unit=unit,
             spec=spec,

@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, pickers, state
+from dashboard import charts, components, export, fmt, loaders, local_help, pickers, state
 
 PAGE = "overblik"
 
@@ -35,6 +35,7 @@ st.caption(
 
 evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime)
 targets = {t.id: t for t in plan.targets}
+loaded = set(loaders.inputs(key))
 
 counts = evaluation.group_by("status").len()
 summary = {str(s): int(n) for s, n in counts.iter_rows()}
@@ -69,6 +70,7 @@ for col, row in cells:
         if row.get("explanation"):
             text = html.escape(str(row["explanation"]))
             st.markdown(f'<p class="jm-explain">{text}</p>', unsafe_allow_html=True)
+        local_help.missing_notice(metric.sources, loaded, key=f"{PAGE}:{row['id']}")
         breakdown = target.breakdown if target is not None else None
         group = target.group if target is not None else None
         series = loaders.kpi_series(

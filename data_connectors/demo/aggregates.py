@@ -16,6 +16,7 @@ from data_connectors.datasets import (
     BENEFIT_GROUPS_LTU,
     EASTERN_EUROPE,
     HOURS_BANDS,
+    NO_HOURS,
     ROUTES,
     SCHEMES,
     SEXES,
@@ -84,6 +85,7 @@ def long_term_unemployed(seed: int) -> pl.DataFrame:
     for p, fav in _each(seed):
         series = _series(seed, "ltu", template, p, fav, 1.0, noise=0.035)
         r = rng(seed, "ltu-groups", p.code)
+        gross = rng(seed, "ltu-gross", p.code)  # its own stream: the groups stay as calibrated
         for t, month in enumerate(MONTHS):
             covid = max(0.0, template[t] / 100.0 - 1.0)  # A-dagpenge weigh more in the crisis
             weights = [
@@ -95,8 +97,13 @@ def long_term_unemployed(seed: int) -> pl.DataFrame:
             fulltime = split_int(round(series[t] * 10), weights)
             persons = split_int(round(series[t] * r.uniform(1.09, 1.13)), weights)
             for g, ft, pe in zip(BENEFIT_GROUPS_LTU, fulltime, persons, strict=True):
+                # long-term unemployed are roughly a fifth to a sixth of the gross unemployed
+                bruttoledige = round(pe * gross.uniform(4.5, 6.5))
                 _add(rows, p.code, month, {"benefit_group": g}, "fuldtidspersoner", ft)
                 _add(rows, p.code, month, {"benefit_group": g}, "personer", pe)
+                _add(
+                    rows, p.code, month, {"benefit_group": g}, "bruttoledige_personer", bruttoledige
+                )
     return aggregate("y25i09", leaf_frame(rows, dims), dims, seed)
 
 
@@ -250,7 +257,8 @@ NATIONAL_HOURS_CHANGE: dict[str, tuple[float, float]] = {
 def flexjob_hours_change(
     seed: int, persons: dict[str, list[dict[tuple[str, str], int]]]
 ) -> pl.DataFrame:
-    """June each year: new-scheme flexjobbers with 1-5 / 6-10 hours, up / down / unchanged.
+    """June each year: new-scheme flexjobbers with 1-5 / 6-10 hours, up / down / unchanged,
+    and new-scheme persons by hours band (``personer``, the over-10-hours share).
 
     Counts are summed to totals, regions and the country; shares are computed from the
     summed counts (tenths of a percent, rounded so the three shares sum to 100).
@@ -269,16 +277,31 @@ def flexjob_hours_change(
                     up, down = NATIONAL_HOURS_CHANGE[band]
                     up, down = up + r.uniform(-0.06, 0.06), down + r.uniform(-0.04, 0.04)
                 eligible = round(months[t][(band, SCHEMES[0])] * 0.85)
+                _add(
+                    rows,
+                    code,
+                    month,
+                    {"hours_band": band},
+                    "personer",
+                    months[t][(band, SCHEMES[0])],
+                )
                 n_up, n_down, n_same = split_int(eligible, [up, down, 1.0 - up - down])
                 changes = {"personer_op": n_up, "personer_ned": n_down, "personer_uaendret": n_same}
                 for measure, n in changes.items():
                     _add(rows, code, month, {"hours_band": band}, measure, n)
+            # Above 10 hours and without registered hours: y08a02-style bands count the
+            # latter above 10 hours; the municipality's own data keeps them apart.
+            over = months[t][("Over 10 timer", SCHEMES[0])]
+            new_total = sum(n for (_b, sch), n in months[t].items() if sch == SCHEMES[0])
+            no_hours = min(over, round(new_total * cal.FLEXJOB_NO_HOURS_SHARE))
+            _add(rows, code, month, {"hours_band": "Over 10 timer"}, "personer", over - no_hours)
+            _add(rows, code, month, {"hours_band": NO_HOURS}, "personer", no_hours)
     counts = with_areas(with_totals(leaf_frame(rows, dims), dims), dims)
     wide = counts.pivot(on="measure_id", index=["area_code", "period", "hours_band"], values="v")
     shares: Rows = _rows(dims)
     for rec in wide.sort("area_code", "period", "hours_band").iter_rows(named=True):
         moved = [rec["personer_op"], rec["personer_ned"], rec["personer_uaendret"]]
-        if sum(moved) == 0:
+        if None in moved or sum(moved) == 0:  # bands without an hours change
             continue
         tenths = split_int(1000, moved)
         where = {"hours_band": rec["hours_band"]}
@@ -364,6 +387,7 @@ def company_service(seed: int) -> pl.DataFrame:
     rows = _rows(())
     for p, fav in _each(seed):
         r = rng(seed, "crm", p.code)
+        other = rng(seed, "crm-other", p.code)
         activity = r.lognormvariate(0.0, 0.3)
         campaigns_at: set[str] = set()
         if p.code == FAVRSKOV:
@@ -380,6 +404,8 @@ def company_service(seed: int) -> pl.DataFrame:
                 month = f"{year}M{m:02d}"
                 _add(rows, p.code, month, {}, "virksomhedsbesoeg", v)
                 _add(rows, p.code, month, {}, "kampagner", int(month in campaigns_at))
+                # Telephone and mail contacts: about three per visit (own random stream).
+                _add(rows, p.code, month, {}, "oevrige_kontakter", round(v * other.uniform(2, 4)))
     return aggregate("crm_virksomhedsservice", leaf_frame(rows, ()), (), seed)
 
 

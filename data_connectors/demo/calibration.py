@@ -140,6 +140,11 @@ FLEXJOB_NEW_BANDS: dict[int, tuple[float, float, float]] = {
     2023: (0.255, 0.335, 0.41),
 }
 FLEXJOB_OLD_BANDS = (0.02, 0.06, 0.92)
+# Share of new-scheme flexjobbers without registered hours in a month: y08a02-style bands
+# count them above 10 hours; the municipality's own hours data (fleksjob_timeudvikling,
+# ``personer``) keeps them apart, so June 2021 has 0.275 + 0.345 = 62 % in 1-10 hours and
+# 0.38 - 0.06 = 32 % above 10 (the plan's 60-63 % and 31-33 %, figure 11).
+FLEXJOB_NO_HOURS_SHARE = 0.06
 
 LEDIGHEDSYDELSE_PERSONS: dict[str, float] = {
     "2019M01": 118, "2019M12": 116, "2020M05": 141, "2020M07": 134, "2021M01": 117,
