@@ -76,6 +76,44 @@ CASES: list[tuple[str, str | None, int | None, str | None, str]] = [
         "expected a number, text or null",
     ),
     ("text_renamed.xlsx", None, None, None, "cannot open as an Excel .xlsx workbook"),
+    # silent misreads (issue 11): each is refused with file, row and column
+    (
+        "thousands_comma_persons.csv",
+        "y09a02",
+        2,
+        "Antal personer",
+        "expected a whole number of persons, got '1,234' (the file's decimal mark was taken "
+        "to be a comma",
+    ),
+    (
+        "fractional_persons.csv",
+        "y09a02",
+        3,
+        "Antal personer",
+        "whole number of persons, got '15,5'",
+    ),
+    (
+        "percent_over_100.csv",
+        "y09a02",
+        3,
+        "Fuldtidspersoner i pct. af arbejdsstyrken",
+        "a percentage of 250 is above 100",
+    ),
+    (
+        "total_below_parts.csv",
+        "y35a02",
+        2,
+        "Antal personer",
+        "the total 100 ('Køn' i alt) is smaller than its parts, which sum to 130",
+    ),
+    ("future_period.csv", None, 3, "Periode", "2099M12 is in the future"),
+    (
+        "unknown_group.csv",
+        None,
+        3,
+        "Ydelsesgrupper",
+        "'Kontanthjlp' is not a value of this column in table y25i09",
+    ),
     ("old_excel.xls", None, None, None, "old binary Excel (.xls)"),
 ]
 
@@ -185,3 +223,33 @@ def test_damaged_files_never_crash(edits: list[tuple[int, int, bool]], suffix: s
             assert str(exc).startswith(str(p))
         else:
             AggregateSchema.validate(c.df)
+
+
+def test_excel_formula_cell_saved_without_its_value_is_refused(tmp_path: Path) -> None:
+    """xlsxwriter saves a formula with the value 0 (it cannot calculate): 0 persons would
+    be stored although the sheet shows 140 once Excel recalculates it."""
+    p = tmp_path / "y09a02-formel.xlsx"
+    wb = xlsxwriter.Workbook(p)
+    ws = wb.add_worksheet("Ark1")
+    ws.write_row(0, 0, ["Periode", "Område", "Antal personer"])
+    ws.write_row(1, 0, ["2021M07", "Favrskov", 134])
+    ws.write_row(2, 0, ["2021M08", "Favrskov"])
+    ws.write_formula(2, 2, "=C2+6")
+    wb.close()
+    with pytest.raises(ReadError) as info:
+        read_file(p)
+    assert (info.value.row, info.value.column) == (3, "Antal personer")
+    assert "cell C3 holds a formula whose saved value is 0 or missing" in str(info.value)
+
+
+def test_excel_with_two_data_sheets_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "y09a02-to-ark.xlsx"
+    wb = xlsxwriter.Workbook(p)
+    for name, n in (("2021", 134), ("2022", 120)):
+        ws = wb.add_worksheet(name)
+        ws.write_row(0, 0, ["Periode", "Område", "Antal personer"])
+        ws.write_row(1, 0, [f"{name}M07", "Favrskov", n])
+    wb.add_worksheet("Noter").write(0, 0, "Kilde: jobindsats.dk")
+    wb.close()
+    with pytest.raises(ReadError, match="the sheets '2021' and '2022' both hold a table"):
+        read_file(p)

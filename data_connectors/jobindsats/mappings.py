@@ -32,6 +32,7 @@ from data_connectors.datasets import (
     PCT_LABOUR_FORCE,
     PCT_POPULATION,
     PERSONS,
+    SUBTOTALS,
     VISITATION_KH_2025,
     Dataset,
     Measure,
@@ -114,10 +115,22 @@ class TableMapping:
         return v
 
     def disallowed(self, dimension: str, published: str) -> str | None:
-        """Why ``published`` cannot be a value of ``dimension`` in this table (None: it can)."""
-        allowed = self.allowed.get(dimension)
-        if allowed is None or self.value(dimension, published) == TOTAL:
+        """Why ``published`` cannot be a value of ``dimension`` in this table (None: it can).
+
+        The published values declared here (``allowed``) or, failing that, the stored
+        values the dataset declares (``Dataset.values``) are the list; a dimension with
+        neither is not checked. A typo ("Kontanthjlp") never becomes a new group.
+        """
+        stored = self.value(dimension, published)
+        if stored == TOTAL:
             return None
+        allowed = self.allowed.get(dimension)
+        if allowed is None:
+            allowed = self.dataset.values.get(dimension)
+            if allowed is None:
+                return None
+            if stored in allowed or any(stored in p for p in _parts(self.dataset_id, dimension)):
+                return None
         key = " ".join(unicodedata.normalize("NFC", published).split()).casefold()
         if any(a.casefold() == key for a in allowed):
             return None
@@ -129,6 +142,13 @@ class TableMapping:
     @property
     def dataset(self) -> Dataset:
         return DATASETS[self.dataset_id]
+
+
+def _parts(dataset_id: str, dimension: str) -> list[tuple[str, ...]]:
+    """The declared subtotals of a dimension, each with its parts (``SUBTOTALS``)."""
+    return [
+        (sub, *parts) for sub, parts in SUBTOTALS.get(dataset_id, {}).get(dimension, {}).items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -213,7 +233,15 @@ MAPPINGS: dict[str, TableMapping] = {
             group_labels=(),
             measures=_labels(LTU_FULLTIME, LTU_PERSONS, GROSS_UNEMPLOYED, LTU_SHARE),
             dimensions=_Y25,
-            values={"sex": _SEX_VALUES},
+            # the refugees' group with a comma: an UNCONFIRMED spelling of jobindsats'
+            values={
+                "sex": _SEX_VALUES,
+                "benefit_group": {
+                    "Selvforsørgelses- og hjemrejseydelse, overgangsydelse": (
+                        "Selvforsørgelses- og hjemrejseydelse/overgangsydelse"
+                    ),
+                },
+            },
             hierarchies=_Y25_HIERARCHIES,
             allowed={"sex": _SEX_ALLOWED},
             fetch_all=("benefit_group",),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +55,9 @@ class SheetCells:
     first_row: int
     first_col: int
     numbers: dict[tuple[int, int], float]
+    # cells holding a formula whose saved value is missing or 0: values a program wrote
+    # without calculating them (xlsxwriter, openpyxl); (row, column) -> "A1"-style ref
+    uncalculated: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def _sheet_parts(zf: zipfile.ZipFile) -> list[str]:
@@ -77,6 +80,7 @@ def scan_sheet(path: Path, sheet_index: int) -> SheetCells:
     with zipfile.ZipFile(path) as zf:
         part = _sheet_parts(zf)[sheet_index]
         numbers: dict[tuple[int, int], float] = {}
+        uncalculated: dict[tuple[int, int], str] = {}
         first_row = first_col = 0
         row = col = 0
         with zf.open(part) as fh:
@@ -99,20 +103,24 @@ def scan_sheet(path: Path, sheet_index: int) -> SheetCells:
                     continue
                 kind = el.get("t", "n")
                 value: str | None = None
-                inline = False
+                inline = formula = False
                 for child in el:
                     name = _local(child.tag)
                     if name == "v":
                         value = child.text
                     elif name == "is":
                         inline = True
+                    elif name == "f":
+                        formula = True
+                if formula and (value is None or value.strip() in ("", "0")):
+                    uncalculated[(row, col)] = el.get("r") or f"R{row}C{col}"
                 if value or inline:
                     first_row = min(first_row, row) if first_row else row
                     first_col = min(first_col, col) if first_col else col
                 if kind == "n" and value:
                     numbers[(row, col)] = float(value)
                 el.clear()
-    return SheetCells(first_row or 1, first_col or 1, numbers)
+    return SheetCells(first_row or 1, first_col or 1, numbers, uncalculated)
 
 
 def use_number_cells(table: RawTable, cells: SheetCells) -> RawTable:
@@ -163,6 +171,27 @@ def use_number_cells(table: RawTable, cells: SheetCells) -> RawTable:
     return replace(table, body=body)
 
 
+def _refuse_uncalculated(table: RawTable, cells: SheetCells, header_row: int) -> None:
+    """A formula cell in the table whose saved value is 0 or missing was never calculated
+    (the file was written by a program): its 0 is not data."""
+    ncols = len(table.header)
+    hits = sorted(
+        (r, c, ref)
+        for (r, c), ref in cells.uncalculated.items()
+        if r > header_row and cells.first_col <= c < cells.first_col + ncols
+    )
+    if hits:
+        r, c, ref = hits[0]
+        raise ReadError(
+            table.file,
+            f"cell {ref} holds a formula whose saved value is 0 or missing: the "
+            "workbook was saved without calculating it; open and save it in Excel, or paste "
+            "the values, and import again",
+            row=r,
+            column=table.header[c - cells.first_col].strip(),
+        )
+
+
 def _cells_below(frame: pl.DataFrame, at: int, header_row: int, ncols: int) -> pl.DataFrame:
     """The sheet rows below the header as the cells frame ``table_from_cells`` takes."""
     names = frame.columns
@@ -186,6 +215,7 @@ def read_excel(path: Path, *, file: str | None = None) -> RawTable:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ReadError(name, f"cannot open as an Excel .xlsx workbook ({first})") from None
     problems: list[ReadError] = []
+    found: tuple[str, RawTable] | None = None
     for idx, sheet_name in enumerate(reader.sheet_names):
         sheet_file = f"{name} [{sheet_name}]"
         try:
@@ -218,12 +248,23 @@ def read_excel(path: Path, *, file: str | None = None) -> RawTable:
                 retrieved_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
                 default_decimal=".",
             )
-            return use_number_cells(table, cells)
+            _refuse_uncalculated(table, cells, header_row)
+            table = use_number_cells(table, cells)
         except ReadError as exc:
             problems.append(exc)
             break
+        if found is not None:
+            raise ReadError(
+                name,
+                f"the sheets {found[0]!r} and {sheet_name!r} both hold a table with 'Periode' "
+                "and 'Område': jobmaal reads one table per file, never one sheet in silence; "
+                "save each sheet as its own file",
+            )
+        found = (sheet_name, table)
     if problems:
         raise problems[0]
+    if found is not None:
+        return found[1]
     raise ReadError(
         name,
         "no sheet has a header row with columns 'Periode' and 'Område': "

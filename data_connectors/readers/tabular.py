@@ -16,14 +16,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
 
 from data_connectors.areas import UnknownArea, area_by_name
 from data_connectors.canonical import DIMENSIONS, TOTAL, AggregateSchema
-from data_connectors.datasets import DATASETS
+from data_connectors.datasets import DATASETS, SUBTOTALS
 from data_connectors.jobindsats.mappings import (
     MappingError,
     mapping,
@@ -39,6 +39,9 @@ SUPPRESSED_MARKS = frozenset({"", "..", "-", ".", "…"})
 """Cell texts that mean "suppressed or missing" (stored as null, ``suppressed`` True)."""
 
 UNKNOWN_AREA_PREFIX = "uoplyst"
+
+WHOLE_UNITS = frozenset({"personer", "antal", "placering"})
+"""Units counted in whole numbers: 15,5 persons is a misread (often "1,234" read as 1,234)."""
 
 ROW = "__row"
 """Body column: the row number as the user sees it (line in the file, row in the sheet)."""
@@ -208,7 +211,13 @@ def _lookup(
 
 
 class _Converter:
-    def __init__(self, table: RawTable, dataset_id: str | None, extra_groups: Sequence[str]):
+    def __init__(
+        self,
+        table: RawTable,
+        dataset_id: str | None,
+        extra_groups: Sequence[str],
+        today: date | None = None,
+    ):
         self.t = table
         try:
             ds = resolve_dataset(
@@ -221,6 +230,7 @@ class _Converter:
             ) from None
         self.mapping = mapping(self.plan.dataset_id)
         self.dataset = DATASETS[self.plan.dataset_id]
+        self.today = today or date.today()
         body = table.body
         texts = [  # the decimal mark is guessed from text cells only, never from numbers
             body.filter(pl.col(number_col(i)).is_null())[text_col(i)]
@@ -246,7 +256,10 @@ class _Converter:
                 "period_end": p.end, "__period_error": outside}  # fmt: skip
 
     def _outside(self, code: str, start: Any, end: Any) -> str | None:
-        """Why a period cannot be in this table (it ends or starts with a series break)."""
+        """Why a period cannot be in this table: it lies in the future, or after (before)
+        the series break the table ends (starts) with."""
+        if start > self.today:
+            return f"{code} is in the future (today is {self.today:%Y-%m-%d}): check the period"
         ds = self.dataset
         if ds.last_period and start > parse_period(ds.last_period).end:
             return (
@@ -321,8 +334,16 @@ class _Converter:
             (pl.col(f"__v{k}").is_not_null() & ~pl.col(f"__v{k}").is_finite()).alias(f"__inf{k}"),
             (pl.col(f"__v{k}") < 0).fill_null(False).alias(f"__neg{k}"),
         )
-        if self.dataset.measure(self.plan.measures[k][2]).signed:  # a difference may be < 0
-            out = out.with_columns(pl.lit(False).alias(f"__neg{k}"))
+        measure = self.dataset.measure(self.plan.measures[k][2])
+        v = pl.col(f"__v{k}")
+        whole = measure.unit in WHOLE_UNITS
+        out = out.with_columns(
+            pl.lit(False).alias(f"__neg{k}") if measure.signed else pl.col(f"__neg{k}"),
+            (whole & v.is_finite() & (v != v.round(0))).fill_null(False).alias(f"__frac{k}"),
+            (pl.lit(measure.unit == "pct" and not measure.signed) & v.is_finite() & (v > 100))
+            .fill_null(False)
+            .alias(f"__over{k}"),
+        )
         return [*out.get_columns(), typed.is_not_null().alias(f"__typed{k}")]
 
     # -- the whole table ----------------------------------------------------------------
@@ -400,6 +421,7 @@ class _Converter:
         present = {d for _i, d, _name in dims}
         df = (
             firsts.select(
+                ROW,
                 pl.lit(plan.dataset_id).alias("dataset_id"),
                 "period",
                 "period_type",
@@ -422,9 +444,57 @@ class _Converter:
                 .alias("retrieved_at"),
             )
         )
+        for i, d, _name in dims:
+            self._check_total_not_below_parts(df, d, i)
         df = _validated(df.select(AggregateSchema.column_names()))
         warnings = tuple(self._missing_totals(df, d, t.header[i].strip()) for i, d, _name in dims)
         return Converted(df, plan.dataset_id, body.height, skipped, tuple(w for w in warnings if w))
+
+    def _check_total_not_below_parts(self, df: pl.DataFrame, dim: str, col: int) -> None:
+        """A published total smaller than the sum of its shown parts is a misread file.
+
+        Counts only (not shares, ranks or differences); declared subtotals ("Alle
+        uddannelsesparate") are not parts; a rounding slack of half a unit per part or
+        1 % of the total, whichever is larger (y30r21 rounds to tens).
+        """
+        counts = [
+            m.id
+            for m in self.dataset.measures
+            if m.unit in ("personer", "fuldtidspersoner", "antal") and not m.signed
+        ]
+        subtotals = list(SUBTOTALS.get(self.dataset.id, {}).get(dim, {}))
+        others = [c for c in ("period", "area_code", "measure_id", *DIMENSIONS) if c != dim]
+        rows = df.filter(pl.col("measure_id").is_in(counts) & ~pl.col(dim).is_in(subtotals))
+        parts = (
+            rows.filter(pl.col(dim) != TOTAL)
+            .group_by(others)
+            .agg(pl.col("value").sum().alias("__parts"), pl.len().alias("__n"))
+        )
+        bad = (
+            rows.filter((pl.col(dim) == TOTAL) & pl.col("value").is_not_null())
+            .join(parts, on=others, how="inner", nulls_equal=True)
+            .filter(
+                pl.col("__parts")
+                > pl.col("value") + pl.max_horizontal(0.5 * pl.col("__n"), 0.01 * pl.col("value"))
+            )
+            .with_columns(
+                pl.col("measure_id")
+                .replace_strict({mid: j for j, _l, mid in self.plan.measures}, default=None)
+                .alias("__j")
+            )
+            .sort(ROW, "__j")  # the first row, then its leftmost column, as a user reads
+        )
+        if bad.is_empty():
+            return
+        r = bad.row(0, named=True)
+        j, label = next((j, lbl) for j, lbl, mid in self.plan.measures if mid == r["measure_id"])
+        raise self.err(
+            r[ROW],
+            j,
+            f"the total {r['value']:g} ('{self.t.header[col].strip()}' i alt) is smaller than "
+            f"its parts, which sum to {r['__parts']:g} ({label.strip()}): the file is cut or "
+            "mixes extracts",
+        )
 
     def _missing_totals(self, df: pl.DataFrame, dim: str, label: str) -> str | None:
         """A warning when the file has no total rows for ``dim`` where a part is suppressed.
@@ -520,6 +590,25 @@ class _Converter:
                     ),
                 ),
                 (
+                    kept & pl.col(f"__frac{k}"),
+                    lambda r, j=j, k=k: self.err(  # type: ignore[misc]
+                        r[ROW],
+                        j,
+                        f"expected a whole number of {self._unit(k)}, got "
+                        f"{(r[text_col(j)] or '').strip()[:40]!r}"
+                        + self._thousands_hint(r[text_col(j)]),
+                    ),
+                ),
+                (
+                    kept & pl.col(f"__over{k}"),
+                    lambda r, j=j, k=k: self.err(  # type: ignore[misc]
+                        r[ROW],
+                        j,
+                        f"a percentage of {r[f'__v{k}']:g} is above 100: check the column "
+                        "and the decimal mark",
+                    ),
+                ),
+                (
                     kept & pl.col(f"__conflict{k}"),
                     lambda r, j=j, k=k: self._conflict(conflicts, r[ROW], j, k),  # type: ignore[misc]
                 ),
@@ -535,6 +624,22 @@ class _Converter:
         for n, (_expr, problem) in enumerate(checks):
             if row[f"__check{n}"]:
                 raise problem(row)
+
+    def _unit(self, k: int) -> str:
+        unit = self.dataset.measure(self.plan.measures[k][2]).unit
+        return {"antal": "items", "placering": "ranks"}.get(unit, "persons")
+
+    def _thousands_hint(self, text: str | None) -> str:
+        """Say so when a count looks like a number with a thousands separator."""
+        t = (text or "").strip()
+        if re.fullmatch(r"-?[0-9]{1,3}([.,][0-9]{3})+", t):
+            mark = "comma" if self.decimal == "," else "point"
+            return (
+                f" (the file's decimal mark was taken to be a {mark}; if {t} means a whole "
+                "number with a thousands separator, the rest of the file says otherwise: "
+                "check the column)"
+            )
+        return ""
 
     def _conflict(self, conflicts: pl.DataFrame, row: int, col: int, k: int) -> ReadError:
         hit = conflicts.filter((pl.col(ROW) == row) & (pl.col("__k") == k)).row(0, named=True)
@@ -563,7 +668,14 @@ def _validated(df: pl.DataFrame) -> pl.DataFrame:
 
 
 def to_aggregate(
-    table: RawTable, dataset_id: str | None = None, extra_groups: Sequence[str] = ()
+    table: RawTable,
+    dataset_id: str | None = None,
+    extra_groups: Sequence[str] = (),
+    *,
+    today: date | None = None,
 ) -> Converted:
-    """Canonical aggregate rows of ``table`` (dataset detected from the header if not given)."""
-    return _Converter(table, dataset_id, extra_groups).convert()
+    """Canonical aggregate rows of ``table`` (dataset detected from the header if not given).
+
+    ``today`` (default: the real date) bounds the periods: none may start after it.
+    """
+    return _Converter(table, dataset_id, extra_groups, today).convert()
