@@ -19,7 +19,7 @@ from data_connectors.local import TEMPLATES, LocalData, read_local, store_local
 from data_connectors.local.templates import KIND_TEXT, file_name, template_csv, template_xlsx
 from data_connectors.readers.errors import ReadError
 from data_connectors.settings import Settings
-from data_connectors.store import Store, sha256_bytes
+from data_connectors.store import Store, StoreError, sha256_bytes
 
 PAGE = "data"
 
@@ -37,8 +37,8 @@ SAVED = "_jobmaal_saved_upload"
 def _preview(data: LocalData) -> None:
     """What will be stored: periods, areas, rows; counts only, never a person or case id."""
     c1, c2, c3 = st.columns(3)
-    span = f"{data.periods[0]} til {data.periods[-1]}" if len(data.periods) > 1 else data.periods[0]
-    c1.metric("Perioder", span if data.periods else "-")
+    span = fmt.period_span(data.periods[0], data.periods[-1]) if data.periods else "-"
+    c1.metric("Perioder", span)
     c2.metric("Områder", ", ".join(data.areas))
     c3.metric("Rækker", f"{data.rows_read:,}".replace(",", "."))
     if data.target_kind == "aggregate":
@@ -46,7 +46,12 @@ def _preview(data: LocalData) -> None:
             pl.col("period").alias("Periode"),
             pl.col("area_name").alias("Område"),
             *[pl.col(d) for d in datasets.DATASETS[data.target].dimensions],
-            pl.col("measure_id").alias("Mål"),
+            pl.col("measure_id")
+            .replace_strict(
+                {m.id: m.label for m in datasets.DATASETS[data.target].measures},
+                default=pl.col("measure_id"),
+            )
+            .alias("Mål"),
             pl.col("value").alias("Værdi"),
         )
         st.caption(f"Det gemmes i datasættet {data.target} ({len(data.df):,} rækker):")
@@ -149,7 +154,7 @@ def _local_section() -> None:
                         [(local, upload.name, sha256_bytes(raw))],
                         kind="upload",
                     )[0]
-                except Exception as exc:  # the store refused: nothing was written
+                except (StoreError, ValueError, OSError) as exc:  # refused: nothing written
                     st.error(f"Filen blev ikke gemt: {exc}")
                 else:
                     st.session_state[SAVED] = result.summary()

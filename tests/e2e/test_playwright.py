@@ -58,6 +58,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     data_dir = tmp_path_factory.mktemp("e2e") / "data"
     demo.build_demo(Store(data_dir))
+    yield from _serve(data_dir, tmp_path_factory)
+
+
+@pytest.fixture
+def empty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A server on an empty store (no demo data): what a new municipality starts with."""
+    _need_chromium()
+    pytest.importorskip("playwright.sync_api")
+    data_dir = tmp_path_factory.mktemp("e2e-empty") / "data"
+    serving = _serve(data_dir, tmp_path_factory)
+    try:
+        yield next(serving), data_dir
+    finally:
+        serving.close()  # stops the server
+
+
+def _serve(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "JOBMAAL_DATA_DIR": str(data_dir), "BROWSER_PATH": str(CHROMIUM)}
     log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w")
@@ -223,3 +240,54 @@ def test_deep_link_keeps_the_router_and_prints_cleanly(server: str, tmp_path: Pa
             assert pdf.startswith(b"%PDF")
         finally:
             browser.close()
+
+
+def test_upload_on_the_data_page_previews_then_stores_on_confirm(
+    empty_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    """An analyst uploads a CRM extract in the template on an empty store: a bad file is
+    refused and changes nothing; a good one is previewed, stored only on "Gem i lageret",
+    and counted: 3 visits in January 2022 and 1 in February (by hand)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from data_connectors.store import Store
+
+    base, data_dir = empty_server
+    head = "Dato;CVR-nummer;Kontakttype;Team;Kommune\n"
+    good = tmp_path / "crm-2022.csv"
+    good.write_text(
+        head
+        + "2022-01-10;10150817;besøg;VS;Favrskov\n2022-01-11;10150817;besøg;VS;Favrskov\n"
+        + "2022-01-20;25313763;besøg;VS;Favrskov\n2022-02-03;25313763;besøg;VS;Favrskov\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "crm-fejl.csv"
+    bad.write_text(head + "2022-01-10;10150818;besøg;VS;Favrskov\n", encoding="utf-8")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 1400, "height": 1800}).new_page()
+            page.goto(f"{base}/data", timeout=60_000)
+            _settle(page)
+            uploader = page.locator("[data-testid='stFileUploader'] input[type='file']")
+            uploader.set_input_files(str(bad))
+            _settle(page)
+            expect(page.get_by_text("Filen kan ikke indlæses, intet er gemt").first).to_be_visible()
+            assert not (data_dir / "store" / "aggregate").exists()
+            uploader.set_input_files(str(good))
+            _settle(page)
+            expect(page.get_by_text("Intet er gemt endnu").first).to_be_visible()
+            assert not (data_dir / "store" / "aggregate").exists()
+            page.screenshot(path=str(ARTIFACTS / "e2e-data-upload-preview.png"), full_page=True)
+            page.get_by_role("button", name="Gem i lageret").click()
+            _settle(page)
+            expect(page.get_by_text("Gemt:").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "e2e-data-upload-saved.png"), full_page=True)
+        finally:
+            browser.close()
+    df = Store(data_dir).scan("crm_virksomhedsservice").collect()
+    visits = df.filter(
+        (df["measure_id"] == "virksomhedsbesoeg") & (df["area_code"] == "710")
+    ).select("period", "value")
+    assert dict(visits.rows()) == {"2022M01": 3.0, "2022M02": 1.0}
