@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -165,7 +166,9 @@ def chart(
 def status_badge(status: str | None) -> str:
     s = status or "ingen data"
     colour = STATUS_COLOURS.get(s, "#9aa5b1")
-    return f'<span class="jm-status" style="background:{colour}">{s.capitalize()}</span>'
+    return (
+        f'<span class="jm-status" style="background:{colour}">{html.escape(s.capitalize())}</span>'
+    )
 
 
 def blank_text(df: pl.DataFrame) -> pl.DataFrame:

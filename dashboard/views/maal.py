@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import polars as pl
 import streamlit as st
 
@@ -42,7 +44,7 @@ row = evaluation.filter(pl.col("id") == target.id).row(0, named=True)
 
 st.title(target.label)
 st.markdown(
-    f"{ref.municipality_name} · beskæftigelsesplan {year} · "
+    f"{html.escape(ref.municipality_name)} · beskæftigelsesplan {year} · "
     + components.status_badge(row["status"]),
     unsafe_allow_html=True,
 )

@@ -1,0 +1,50 @@
+"""Data values never reach the page as raw HTML (issue 11: a plan file's municipality name
+went into ``unsafe_allow_html``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import components, loaders
+from tests.test_dashboard_pages import APP, GROUPS, PLAN, TIMEOUT, build_store
+
+EVIL = '<img src=x onerror="alert(1)">Favrskov'
+
+
+def test_a_plan_name_with_html_is_shown_as_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    build_store(data_dir)
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    plan = PLAN.replace('municipality_name = "Favrskov"', f"municipality_name = '{EVIL}'")
+    assert EVIL in plan
+    (targets / "710-2022.toml").write_text(plan, encoding="utf-8")
+    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    st.cache_data.clear()
+    for page in ("views/overblik.py", "views/maal.py"):
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.query_params.update({"kommune": "710", "aar": "2022", "maal": "2"})
+        at.run()
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        raw_html = [m.value for m in at.markdown if m.allow_html]
+        assert raw_html, page
+        assert not any("<img" in v for v in raw_html), page
+        if page.endswith("maal.py"):
+            assert any(
+                "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Favrskov" in v for v in raw_html
+            )
+    st.cache_data.clear()
+
+
+def test_status_badge_escapes_its_text() -> None:
+    assert "<script>" not in components.status_badge("<script>x</script>")
