@@ -134,15 +134,35 @@ def prepare(df: pl.DataFrame, labels: Mapping[str, str] | None = None) -> pl.Dat
     return df.rename({c: names[c] for c in df.columns if c in names})
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may run as a formula at the start of a cell (OWASP CSV injection)."""
+
+
+def defuse(text: str) -> str:
+    """A text cell as a spreadsheet shows it but never runs it: ``'`` before a leading
+    ``=``, ``+``, ``-``, ``@``, tab or carriage return (OWASP's advice)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _csv_cell(text: str) -> str:
+    text = defuse(text)
     if any(ch in text for ch in ';"\n\r'):
         return '"' + text.replace('"', '""') + '"'
     return text
 
 
 def to_csv(df: pl.DataFrame, footnote: Footnote | None = None) -> bytes:
-    """CSV for Danish Excel: BOM, ``;``, decimal comma, footnote rows under the data."""
+    """CSV for Danish Excel: BOM, ``;``, decimal comma, footnote rows under the data.
+
+    Text cells that a spreadsheet would run as a formula are defused (:func:`defuse`);
+    numbers are written as numbers (a negative number stays ``-1,5``).
+    """
     out = prepare(df)
+    out = out.with_columns(
+        pl.col(c).map_elements(defuse, return_dtype=pl.String)
+        for c, t in out.schema.items()
+        if t == pl.String
+    )
     body = out.write_csv(
         separator=";",
         decimal_comma=True,

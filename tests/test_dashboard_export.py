@@ -189,3 +189,25 @@ def test_table_cells_are_blank_when_missing() -> None:
     assert components.number_cell(150.0) == "150"
     out = components.blank_text(pl.DataFrame({"note": [None, "<5"]}, schema={"note": pl.String}))
     assert out["note"].to_list() == ["", "<5"]
+
+
+def test_csv_defuses_formula_like_text_but_keeps_negative_numbers() -> None:
+    """OWASP CSV injection: a group named ``=HYPERLINK(...)`` must open as text."""
+    df = pl.DataFrame(
+        {
+            "group": ['=HYPERLINK("http://x.example","Klik")', "@SUM(A1)", "+1", "-x", "Job"],
+            "value": [1.5, 2.0, 3.0, -1.5, 4.0],
+        }
+    )
+    note = export.Footnote(source="=cmd|' /C calc'!A0")
+    lines = export.to_csv(df, note).decode("utf-8-sig").splitlines()
+    cells = [line.split(";")[0] for line in lines[1:6]]
+    assert cells == [
+        '"\'=HYPERLINK(""http://x.example"",""Klik"")"',
+        "'@SUM(A1)",
+        "'+1",
+        "'-x",
+        "Job",
+    ]
+    assert [line.split(";")[1] for line in lines[1:6]] == ["1,5", "2", "3", "-1,5", "4"]
+    assert "Kilde: =cmd|' /C calc'!A0." in lines  # the footnote line starts with "Kilde:"

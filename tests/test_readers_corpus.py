@@ -107,6 +107,7 @@ CASES: list[tuple[str, str | None, int | None, str | None, str]] = [
         "the total 100 ('Køn' i alt) is smaller than its parts, which sum to 130",
     ),
     ("future_period.csv", None, 3, "Periode", "2099M12 is in the future"),
+    ("formula_label.csv", None, 3, "Ydelsesgrupper", "starts like a spreadsheet formula"),
     (
         "unknown_group.csv",
         None,

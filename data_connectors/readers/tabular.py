@@ -40,6 +40,9 @@ SUPPRESSED_MARKS = frozenset({"", "..", "-", ".", "…"})
 
 UNKNOWN_AREA_PREFIX = "uoplyst"
 
+FORMULA_LIKE = re.compile(r"^\s*([=+@\t\r]|-(?![0-9]))")
+"""A label a spreadsheet would run as a formula (``=HYPERLINK(...)``, ``@SUM``, ``-cmd``)."""
+
 WHOLE_UNITS = frozenset({"personer", "antal", "placering"})
 """Units counted in whole numbers: 15,5 persons is a misread (often "1,234" read as 1,234)."""
 
@@ -301,10 +304,14 @@ class _Converter:
         def stored(text: str) -> dict[str, Any]:
             if not text:
                 return {name: None, f"{name}_error": None}
-            return {
-                name: self.mapping.value(dimension, text),
-                f"{name}_error": self.mapping.disallowed(dimension, text),
-            }
+            if FORMULA_LIKE.match(text):
+                error: str | None = (
+                    f"the value {text[:40]!r} starts like a spreadsheet formula; a category "
+                    "never does: check the file (it may be tampered with)"
+                )
+            else:
+                error = self.mapping.disallowed(dimension, text)
+            return {name: self.mapping.value(dimension, text), f"{name}_error": error}
 
         return _lookup(texts, f"{name}_text", stored)
 
