@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 import polars as pl
 
+from cli.local_imports import import_local
 from data_connectors.canonical import AggregateSchema, validate
 from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.client import (
     JobindsatsAuthError,
     JobindsatsClient,
+    JobindsatsNotJson,
     JobindsatsUnavailable,
     TableInfo,
     catalogue_frame,
@@ -30,12 +32,14 @@ from data_connectors.jobindsats.fetch import (
     parse_periods_spec,
 )
 from data_connectors.jobindsats.mappings import MAPPINGS
+from data_connectors.local import TEMPLATES, detect_template
 from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, ReadError, read_file
 from data_connectors.settings import Settings
 from data_connectors.store import Store, sha256_file
 
 CATALOGUE_META = "jobindsats_catalogue"
 BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each further retry
+REQUEST_TIMEOUT = 60.0  # seconds per request; JOBMAAL_JOBINDSATS_TIMEOUT bounds a table
 
 
 class MissingApiKey(LookupError):
@@ -84,9 +88,9 @@ def _echo_skipped(origin: str, c: Converted) -> None:
 @click.option(
     "--dataset",
     "dataset_id",
-    type=click.Choice(sorted(MAPPINGS), case_sensitive=False),
-    help="The jobindsats table the files hold (default: the table id in the file name, "
-    "else the one table whose columns fit; never guessed).",
+    type=click.Choice(sorted({*MAPPINGS, *TEMPLATES}), case_sensitive=False),
+    help="The jobindsats table or local template the files hold (default: the table id "
+    "in the file name, else the one table or template whose columns fit; never guessed).",
 )
 @click.option(
     "--max-size",
@@ -97,15 +101,31 @@ def _echo_skipped(origin: str, c: Converted) -> None:
     help="Refuse files larger than this many MB.",
 )
 def import_(paths: tuple[Path, ...], dataset_id: str | None, max_mb: float) -> None:
-    """Import jobindsats extracts: CSV, Excel (.xlsx) or saved v3 JSON responses.
+    """Import jobindsats extracts (CSV, Excel .xlsx, saved v3 JSON) or files in one of
+    jobmaal's templates for the municipality's own data (`jobmaal template`).
 
     All files are read and checked first; nothing is stored unless every file is good.
     """
-    store = Store.from_settings(Settings())
     max_bytes = int(max_mb * 1024 * 1024)
     for path in paths:
         if path.is_dir():
             raise ReadError(str(path), "is a folder; give the files to import")
+    if dataset_id and dataset_id.lower() in TEMPLATES:
+        import_local(paths, dataset_id.lower(), max_bytes=max_bytes)
+        return
+    if dataset_id is None:
+        local = [(p, detect_template(p, max_bytes=max_bytes)) for p in paths]
+        if all(t is not None for _, t in local):
+            import_local(paths, None, max_bytes=max_bytes)
+            return
+        mixed = next((p for p, t in local if t is not None), None)
+        if mixed is not None:
+            raise ReadError(
+                str(mixed),
+                "is in one of jobmaal's templates while other files are jobindsats "
+                "extracts: import the two kinds in separate commands",
+            )
+    store = Store.from_settings(Settings())
     read = [
         (path, read_file(path, dataset_id=dataset_id and dataset_id.lower(), max_bytes=max_bytes))
         for path in paths
@@ -127,10 +147,13 @@ def _client(settings: Settings) -> JobindsatsClient:
             "under [jobmaal] in .streamlit/secrets.toml (see docs/data-sources.md)"
         )
     return JobindsatsClient(
-        key,
+        key,  # stripped and checked by the client; a bad one is a message naming the setting
         base_url=settings.jobindsats_base_url,
         cache_dir=settings.data_dir / "cache" / "jobindsats",
         backoff_base=BACKOFF_BASE,
+        total_timeout=settings.jobindsats_timeout,
+        timeout=min(REQUEST_TIMEOUT, settings.jobindsats_timeout),
+        max_bytes=int(settings.jobindsats_max_mb * 1024 * 1024),
         warn=lambda msg: click.echo(msg, err=True),
     )
 
@@ -145,11 +168,12 @@ def run_fetch(
     """Refresh the catalogue, then fetch and import each selection; the failures' messages."""
     catalogue: dict[str, TableInfo] = {}
     try:
+        client.start_deadline()
         tables, resp = client.catalogue()
         if tables:
             store.write_meta(CATALOGUE_META, catalogue_frame(tables, resp.fetched_at))
         catalogue = {t.table_id: t for t in tables}
-    except JobindsatsUnavailable as exc:
+    except (JobindsatsUnavailable, JobindsatsNotJson) as exc:  # e.g. a proxy's HTML page
         click.echo(f"warning: catalogue not refreshed: {exc}", err=True)
     failures: list[str] = []
     fetched: list[tuple[Selection, TableInfo | None, FetchResult]] = []
@@ -157,7 +181,13 @@ def run_fetch(
         info = catalogue.get(sel.table_id)
         groups = tuple(name for _, name in info.mgroups) if info else ()
         try:
-            res = fetch_table(client, sel, extra_groups=groups, max_cells=max_cells)
+            res = fetch_table(
+                client,
+                sel,
+                extra_groups=groups,
+                max_cells=max_cells,
+                progress=lambda line: click.echo(line, err=True),
+            )
             validate(res.converted.df, AggregateSchema, res.origin)  # a bad table fails alone
         except JobindsatsAuthError:
             raise

@@ -13,7 +13,7 @@ from functools import lru_cache
 import polars as pl
 
 from data_connectors.canonical import COUNTRY_CODE
-from data_connectors.reference.municipalities import MUNICIPALITIES, REGIONS
+from data_connectors.reference.municipalities import MUNICIPALITIES, REGIONS, official_name
 
 COUNTRY_NAME = "Hele landet"
 
@@ -56,10 +56,10 @@ def all_areas() -> dict[str, Area]:
 
 
 def _norm(name: str) -> str:
-    s = unicodedata.normalize("NFC", name).strip().casefold()
+    s = " ".join(unicodedata.normalize("NFC", name).casefold().split())
     for suffix in (" kommune", " kommunes"):
         s = s.removesuffix(suffix)
-    return " ".join(s.split())
+    return s
 
 
 @lru_cache(maxsize=1)
@@ -68,12 +68,19 @@ def _by_name() -> dict[str, Area]:
     for a in list(out.values()):
         if a.level == "region":
             out[_norm(a.name.removeprefix("Region "))] = a
+        elif a.level == "kommune":  # Københavns Kommune, Bornholms Regionskommune, ...
+            official = _norm(official_name(a.code, a.name))
+            out.setdefault(official, a)
+    bornholm = out[_norm("Bornholm")]
+    for alias in ("Bornholms", "Bornholm Regionskommune", "Bornholms Regions Kommune"):
+        out.setdefault(_norm(alias), bornholm)
     out[_norm("Landet")] = out[_norm(COUNTRY_NAME)]
     return out
 
 
 def area_by_name(name: str) -> Area:
-    """Match a published area name (``Favrskov``, ``Favrskov Kommune``, ``Hele landet``)."""
+    """Match a published area name: ``Favrskov``, ``Favrskov Kommune``, the official
+    ``Københavns Kommune`` and ``Bornholms Regionskommune``, ``Hele landet``."""
     try:
         return _by_name()[_norm(name)]
     except KeyError:

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
         default=REPO_TARGETS, description="Folder with <municipality>-<year>.toml plan files"
     )
     jobindsats_base_url: str = "https://api.jobindsats.dk/v3"
+    jobindsats_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds one table's fetch may take in all (requests, retries, waits)",
+    )
+    jobindsats_max_mb: float = Field(
+        default=50.0, gt=0, description="Refuse a jobindsats.dk response larger than this (MB)"
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -10,6 +10,15 @@ Every write goes to a temporary file in the same folder and is renamed into plac
 after all files of the import are written and validated, so a failed import leaves the
 store exactly as it was. Rows are merged on the table's key: importing the same rows
 twice replaces them and never duplicates them.
+
+Store files and import log are one unit, also when the process is killed (``kill -9``,
+power loss): before the first rename, an import writes ``store/.import-journal.json``
+(the pending log rows, each temp file, its target, the SHA-256 of the new content and a
+hard-linked backup of the old file). The log rows are committed after the last rename and
+only then is the journal removed. The next Store operation finds a journal left behind
+and rolls the import forward (every new file is in place or still complete in its temp
+file) or back (from the backups), then removes temp and backup files whose process is
+gone. See docs/trust.md.
 """
 
 from __future__ import annotations
@@ -18,12 +27,18 @@ import contextlib
 import fcntl
 import getpass
 import hashlib
+import json
+import logging
 import os
+import re
+import signal
 import sqlite3
+import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import dataframely as dy
 import polars as pl
@@ -47,6 +62,29 @@ _LOG_COLUMNS = (
     "rows_added",
     "rows_replaced",
 )
+
+
+log = logging.getLogger(__name__)
+
+JOURNAL = ".import-journal.json"
+"""The pending import (in ``store/``): present only between the first rename and the log."""
+CRASH_ENV = "JOBMAAL_TEST_CRASH_AT"
+"""Test hook: the named step of an import kills its own process with SIGKILL."""
+CRASH_STEPS = (
+    "after_tmp_write",
+    "after_log_pending",
+    "after_first_rename",
+    "after_all_renames",
+    "before_log_done",
+    "after_log_done",
+)
+_LEFTOVER = re.compile(r"^\..+\.(\d+)\.(tmp|bak)$")  # .<name>.<pid>.tmp / .bak
+
+
+def _crash_point(step: str) -> None:
+    """``JOBMAAL_TEST_CRASH_AT=<step>`` kills the process here, as ``kill -9`` would."""
+    if os.environ.get(CRASH_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class StoreError(RuntimeError):
@@ -111,6 +149,7 @@ class Store:
             raise StoreError(f"data dir {self.data_dir} is not a folder (JOBMAAL_DATA_DIR)")
         self.root = self.data_dir / "store"
         self.db_path = _sqlite_path(db_url or f"sqlite:///{self.data_dir / 'jobmaal.db'}")
+        self._recovered = False
 
     @classmethod
     def from_settings(cls, settings: object | None = None) -> Store:
@@ -131,10 +170,12 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------
     def datasets(self) -> list[str]:
+        self._ensure_recovered()
         folder = self.root / "aggregate"
         return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
 
     def person_tables(self) -> list[str]:
+        self._ensure_recovered()
         folder = self.root / "person"
         return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
 
@@ -143,12 +184,14 @@ class Store:
 
     def scan(self, dataset_id: str) -> pl.LazyFrame:
         """One dataset as a LazyFrame (empty, with the canonical schema, if not loaded)."""
+        self._ensure_recovered()
         path = self.aggregate_path(dataset_id)
         if not path.is_file():
             return AggregateSchema.create_empty().lazy()
         return _scan_aggregate(path)
 
     def scan_person(self, table: str) -> pl.LazyFrame:
+        self._ensure_recovered()
         schema = PERSON_TABLES[table].schema
         path = self.person_path(table)
         return _scan_checked(path) if path.is_file() else schema.create_empty().lazy()
@@ -160,6 +203,7 @@ class Store:
         return out
 
     def read_meta(self, name: str) -> pl.DataFrame | None:
+        self._ensure_recovered()
         path = self.meta_path(name)
         return _scan_checked(path).collect() if path.is_file() else None
 
@@ -219,9 +263,13 @@ class Store:
     def write_meta(self, name: str, df: pl.DataFrame) -> None:
         """Replace a side table atomically (no merge, no import-log entry)."""
         with self._lock():
+            self._recover()
             path = self.meta_path(name)
             tmp = self._write_tmp(path, df)
-            os.replace(tmp, path)
+            try:
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
 
     def _import(
         self,
@@ -232,6 +280,7 @@ class Store:
     ) -> list[ImportResult]:
         results: list[ImportResult] = []
         with self._lock():
+            self._recover()  # an import killed earlier is finished or undone first
             current: dict[Path, pl.DataFrame] = {}
             seen: set[tuple[str, tuple[str, ...]]] = set()
             for item in items:
@@ -265,19 +314,165 @@ class Store:
             fresh = [r for r in results if not r.skipped]
             if not fresh:
                 return results
-            written: list[tuple[Path, Path]] = []
-            try:
-                for path, merged in current.items():
-                    checked = specs[path][1].validate(merged, cast=True)
-                    written.append((self._write_tmp(path, checked), path))
-                with self._log() as db:  # the log rows commit only if every rename succeeds
-                    for r in fresh:
-                        self._insert_log(db, r, kind)
-                    _replace_all(written)
-            finally:
-                for tmp, _ in written:
-                    tmp.unlink(missing_ok=True)
+            self._commit(current, specs, fresh, kind)
         return results
+
+    def _commit(
+        self,
+        current: Mapping[Path, pl.DataFrame],
+        specs: Mapping[Path, tuple[tuple[str, ...], type[dy.Schema]]],
+        fresh: Sequence[ImportResult],
+        kind: str,
+    ) -> None:
+        """Write, journal, rename, log: one unit, also across a kill (see the module doc)."""
+        journal = self.root / JOURNAL
+        written: list[_Rename] = []
+        renamed: list[_Rename] = []
+        try:
+            for path, merged in current.items():
+                checked = specs[path][1].validate(merged, cast=True)
+                written.append(_Rename(self._write_tmp(path, checked), path, None))
+            _crash_point("after_tmp_write")
+            batch = uuid.uuid4().hex
+            now = datetime.now(UTC).isoformat(timespec="seconds")
+            rows = [_log_row(r, kind, now, batch) for r in fresh]
+            for i, w in enumerate(written):
+                if w.path.exists():
+                    backup = w.path.with_name(f".{w.path.name}.{os.getpid()}.bak")
+                    backup.unlink(missing_ok=True)
+                    os.link(w.path, backup)  # a second name for the old bytes
+                    written[i] = _Rename(w.tmp, w.path, backup)
+            self._write_journal(
+                journal,
+                {
+                    "batch": batch,
+                    "pid": os.getpid(),
+                    "entries": [
+                        {
+                            "tmp": self._rel(w.tmp),
+                            "target": self._rel(w.path),
+                            "backup": self._rel(w.backup) if w.backup else None,
+                            "sha256": sha256_file(w.tmp),
+                        }
+                        for w in written
+                    ],
+                    "log": rows,
+                },
+            )
+            _crash_point("after_log_pending")
+            for w in written:
+                os.replace(w.tmp, w.path)
+                renamed.append(w)
+                if len(renamed) == 1:
+                    _crash_point("after_first_rename")
+            _fsync_dirs({w.path.parent for w in written})
+            _crash_point("after_all_renames")
+            _crash_point("before_log_done")
+            with self._log() as db:
+                _insert_rows(db, rows)
+            _crash_point("after_log_done")
+        except BaseException:
+            _put_back(renamed)  # the log did not get the rows: the old files go back
+            journal.unlink(missing_ok=True)
+            raise
+        finally:
+            for w in written:
+                w.tmp.unlink(missing_ok=True)
+                if w.backup is not None:
+                    w.backup.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _write_journal(self, journal: Path, plan: dict[str, Any]) -> None:
+        tmp = journal.with_name(f"{journal.name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump(plan, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, journal)
+        _fsync_dirs({journal.parent})
+
+    # -- recovery after a crash --------------------------------------------------------
+    def _leftovers(self) -> list[Path]:
+        out: list[Path] = []
+        for folder in (self.root, *(self.root / f for f in ("aggregate", "person", "meta"))):
+            with contextlib.suppress(OSError):
+                out.extend(p for p in folder.iterdir() if _LEFTOVER.match(p.name))
+        return out
+
+    def _ensure_recovered(self) -> None:
+        """Once per Store: finish or undo an import killed earlier, if no import is running."""
+        if self._recovered:
+            return
+        if not (self.root / JOURNAL).exists() and not self._leftovers():
+            self._recovered = True
+            return
+        try:
+            with self._lock(blocking=False) as got:
+                if got:  # else an import is running now: its files are not leftovers
+                    self._recover()
+        except OSError as exc:  # e.g. a read-only store: a writer will recover it
+            self._recovered = True  # say so once per Store, not on every read
+            log.warning("store %s: could not recover an interrupted import: %s", self.root, exc)
+
+    def _recover(self) -> None:
+        """With the lock held: settle a pending journal, then remove stale temp files."""
+        journal = self.root / JOURNAL
+        if journal.is_file():
+            self._settle(journal)
+        for p in self._leftovers():
+            if _stale(p):
+                p.unlink(missing_ok=True)
+        self._recovered = True
+
+    def _settle(self, journal: Path) -> None:
+        try:
+            plan = json.loads(journal.read_text(encoding="utf-8"))
+            batch = str(plan["batch"])
+            entries = [
+                _Rename(
+                    self.root / e["tmp"],
+                    self.root / e["target"],
+                    self.root / e["backup"] if e["backup"] else None,
+                    str(e["sha256"]),
+                )
+                for e in plan["entries"]
+            ]
+            rows = [list(r) for r in plan["log"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(
+                f"{journal}: an interrupted import left a journal that cannot be read "
+                f"({type(exc).__name__}); check the store files and delete the journal"
+            ) from None
+        with self._log() as db:
+            logged = db.execute(
+                "SELECT 1 FROM import_log WHERE batch = ? LIMIT 1", (batch,)
+            ).fetchone()
+        if logged is None:
+            ready = [e for e in entries if e.tmp.is_file() and sha256_file(e.tmp) == e.sha256]
+            placed = [
+                e
+                for e in entries
+                if e not in ready and e.path.is_file() and sha256_file(e.path) == e.sha256
+            ]
+            if len(ready) + len(placed) == len(entries):  # every new file is at hand
+                for e in ready:
+                    os.replace(e.tmp, e.path)
+                _fsync_dirs({e.path.parent for e in entries})
+                with self._log() as db:
+                    _insert_rows(db, rows)
+                log.warning("store %s: completed an interrupted import (%s)", self.root, batch)
+            else:
+                _put_back(placed + [e for e in entries if e not in placed and e.backup])
+                log.warning("store %s: undid an interrupted import (%s)", self.root, batch)
+        for e in entries:
+            e.tmp.unlink(missing_ok=True)
+            if e.backup is not None:
+                e.backup.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        _fsync_dirs({journal.parent})
 
     def _write_tmp(self, path: Path, df: pl.DataFrame) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -288,12 +483,17 @@ class Store:
         return tmp
 
     @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
+    def _lock(self, *, blocking: bool = True) -> Iterator[bool]:
+        """The store's lock (held by every write); ``False`` when not blocking and busy."""
         self.root.mkdir(parents=True, exist_ok=True)
         with (self.root / ".lock").open("w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(fh, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
@@ -306,28 +506,16 @@ class Store:
             db.execute(
                 "CREATE TABLE IF NOT EXISTS import_log (imported_at TEXT, who TEXT, kind TEXT,"
                 " origin TEXT, sha256 TEXT, target TEXT, rows_in INTEGER, rows_added INTEGER,"
-                " rows_replaced INTEGER)"
+                " rows_replaced INTEGER, batch TEXT)"
             )
+            columns = {r[1] for r in db.execute("PRAGMA table_info(import_log)")}
+            if "batch" not in columns:  # a log written before batches existed
+                db.execute("ALTER TABLE import_log ADD COLUMN batch TEXT")
+                db.commit()
             with db:  # one transaction: committed only if the block succeeds
                 yield db
         finally:
             db.close()
-
-    def _insert_log(self, db: sqlite3.Connection, r: ImportResult, kind: str) -> None:
-        db.execute(
-            "INSERT INTO import_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                datetime.now(UTC).isoformat(timespec="seconds"),
-                _who(),
-                kind,
-                r.origin,
-                r.sha256,
-                ",".join(r.targets),
-                r.rows_in,
-                r.rows_added,
-                r.rows_replaced,
-            ),
-        )
 
     def _already_imported(self, sha256: str, targets: tuple[str, ...]) -> bool:
         if not self.db_path.is_file():
@@ -344,6 +532,7 @@ class Store:
         return self.aggregate_path(target).is_file() or self.person_path(target).is_file()
 
     def import_log(self) -> pl.DataFrame:
+        self._ensure_recovered()
         schema = {c: pl.String for c in _LOG_COLUMNS[:6]} | {c: pl.Int64 for c in _LOG_COLUMNS[6:]}
         if not self.db_path.is_file():
             return pl.DataFrame(schema=schema)
@@ -420,29 +609,103 @@ def _scan_aggregate(path: Path) -> pl.LazyFrame:
     return with_all_dimensions(_scan_checked(path), list(pl.read_parquet_schema(path)))
 
 
-def _replace_all(written: list[tuple[Path, Path]]) -> None:
-    """Rename every temp file into place; on any failure put the old files back."""
-    done: list[tuple[Path, Path | None]] = []
-    backups: list[Path] = []
+@dataclass(frozen=True)
+class _Rename:
+    tmp: Path
+    path: Path
+    backup: Path | None  # a hard link to the old file; None: there was none
+    sha256: str = ""  # of the new content (recovery only)
+
+
+def _put_back(done: Sequence[_Rename]) -> None:
+    """Undo renames: the old file from its backup, or no file where there was none."""
+    for r in reversed(done):
+        if r.backup is not None and r.backup.exists():
+            os.replace(r.backup, r.path)
+        elif r.backup is None:
+            r.path.unlink(missing_ok=True)
+
+
+def _log_row(r: ImportResult, kind: str, imported_at: str, batch: str) -> list[Any]:
+    return [
+        imported_at,
+        _who(),
+        kind,
+        r.origin,
+        r.sha256,
+        ",".join(r.targets),
+        r.rows_in,
+        r.rows_added,
+        r.rows_replaced,
+        batch,
+    ]
+
+
+def _insert_rows(db: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> None:
+    db.executemany(
+        f"INSERT INTO import_log ({', '.join(_LOG_COLUMNS)}, batch) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _fsync_dirs(folders: set[Path]) -> None:
+    """Make renames in these folders durable."""
+    for folder in folders:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _pid_alive(pid: int) -> bool:
     try:
-        for tmp, path in written:
-            backup = None
-            if path.exists():
-                backup = path.with_name(f".{path.name}.{os.getpid()}.bak")
-                os.link(path, backup)  # a second name for the old bytes
-                backups.append(backup)
-            os.replace(tmp, path)
-            done.append((path, backup))
-    except BaseException:
-        for path, backup in reversed(done):
-            if backup is not None:
-                os.replace(backup, path)
-            else:
-                path.unlink(missing_ok=True)
-        raise
-    finally:
-        for backup in backups:
-            backup.unlink(missing_ok=True)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) is not alive
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _process_started(pid: int) -> float | None:
+    """When process ``pid`` started (epoch seconds; Linux ``/proc``), or None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = int(fields[19])  # field 22 of stat: start time in clock ticks after boot
+        btime = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        return btime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def _stale(path: Path) -> bool:
+    """A temp or backup file no running import owns (call with the store's lock held).
+
+    Its name carries the pid of the process that wrote it: stale when that process is gone,
+    is this one (which is not writing now), or started after the file was written (the pid
+    was reused). A file of another live process is left alone.
+    """
+    m = _LEFTOVER.match(path.name)
+    if m is None:
+        return False
+    pid = int(m.group(1))
+    if pid == os.getpid() or not _pid_alive(pid):
+        return True
+    started = _process_started(pid)
+    try:
+        return started is not None and path.stat().st_mtime < started - 1
+    except FileNotFoundError:
+        return False
 
 
 def _merge(

@@ -9,10 +9,11 @@ a request is too large it is halved.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -307,24 +308,68 @@ def build_requests(
     return plans
 
 
+class _Progress:
+    """``fetching y25i09: request 2 of 5 ...``; a halved request adds one to the total."""
+
+    def __init__(self, table_id: str, total: int, say: Callable[[str], None] | None):
+        self.table_id, self.total, self.done, self.say = table_id, total, 0, say
+
+    def next(self) -> None:
+        self.done += 1
+        if self.say is not None:
+            self.say(f"fetching {self.table_id}: request {self.done} of {self.total} ...")
+
+
 def _fetch_chunk(
     client: JobindsatsClient,
     table_id: str,
     ptype: str,
     periods: list[str],
     fixed: dict[str, str],
+    progress: _Progress,
 ) -> list[Response]:
     params = {f"period.{ptype}": ",".join(periods), **fixed}
+    progress.next()
     try:
         return [client.data(table_id, params)]
     except JobindsatsRequestError as exc:
         if not exc.too_large or len(periods) < 2:
             raise
+    progress.total += 2
     half = len(periods) // 2
     return [
-        *_fetch_chunk(client, table_id, ptype, periods[:half], fixed),
-        *_fetch_chunk(client, table_id, ptype, periods[half:], fixed),
+        *_fetch_chunk(client, table_id, ptype, periods[:half], fixed, progress),
+        *_fetch_chunk(client, table_id, ptype, periods[half:], fixed, progress),
     ]
+
+
+def _norm_period(code: object) -> str | None:
+    if not isinstance(code, str):
+        return None
+    try:
+        return parse_period(code.strip()).code
+    except PeriodError:
+        return None
+
+
+def _drop_unrequested(payload: Any, wanted: set[str]) -> tuple[Any, dict[str, int]]:
+    """The response without rows for periods not asked for; (period, rows dropped)."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("columns"), list):
+        return payload, {}
+    columns = [str(c).strip().casefold() for c in payload["columns"]]
+    rows = payload.get("rows")
+    if "periode" not in columns or not isinstance(rows, list):
+        return payload, {}
+    j = columns.index("periode")
+    kept: list[Any] = []
+    dropped: dict[str, int] = {}
+    for r in rows:
+        code = _norm_period(r[j]) if isinstance(r, list) and j < len(r) else None
+        if code is not None and code not in wanted:  # unreadable codes: the reader says so
+            dropped[str(r[j]).strip()] = dropped.get(str(r[j]).strip(), 0) + 1
+        else:
+            kept.append(r)
+    return ({**payload, "rows": kept} if dropped else payload), dropped
 
 
 def fetch_table(
@@ -333,21 +378,41 @@ def fetch_table(
     *,
     extra_groups: Iterable[str] = (),
     max_cells: int = DEFAULT_MAX_CELLS,
+    progress: Callable[[str], None] | None = None,
 ) -> FetchResult:
-    """Fetch a selection (split as needed) and map it to canonical aggregate rows."""
+    """Fetch a selection (split as needed) and map it to canonical aggregate rows.
+
+    The client's overall deadline is restarted: one table's requests, retries and waits
+    together take at most ``client.total_timeout`` seconds. ``progress`` gets one line
+    per request. Rows for periods that were not asked for are dropped with a warning.
+    """
     table_id = sel.table_id.lower()
     mapping(table_id)  # fail before any request if the table has no declared mapping
+    client.start_deadline()
     meta = client.table_meta(table_id)
     plans = build_requests(meta, sel, max_cells=max_cells)
+    counter = _Progress(table_id, sum(len(plan.chunks) for plan in plans), progress)
     responses: list[Response] = []
+    wanted: set[str] = set()
     for plan in plans:
         for chunk in plan.chunks:
-            responses.extend(_fetch_chunk(client, table_id, plan.ptype, chunk, plan.fixed))
+            wanted.update(c for c in map(_norm_period, chunk) if c is not None)
+            responses.extend(_fetch_chunk(client, table_id, plan.ptype, chunk, plan.fixed, counter))
     origin = (
         f"{client.host} {client.base_path}/data/{table_id} period.{plans[0].ptype}={sel.periods} "
         + " | ".join(" ".join(f"{k}={v}" for k, v in plan.fixed.items()) for plan in plans)
     )
-    tables = [_response_table(resp, origin) for resp in responses]
+    dropped: dict[str, int] = {}
+    payloads: list[Any] = []
+    for resp in responses:
+        payload, gone = _drop_unrequested(resp.payload, wanted)
+        payloads.append(payload)
+        for code, n in gone.items():
+            dropped[code] = dropped.get(code, 0) + n
+    tables = [
+        _response_table(dataclasses.replace(resp, payload=payload), origin)
+        for resp, payload in zip(responses, payloads, strict=True)
+    ]
     header = tables[0].header if tables else []
     for table in tables[1:]:
         if [h.strip() for h in table.header] != [h.strip() for h in header]:
@@ -369,8 +434,20 @@ def fetch_table(
         default_decimal=",",
     )
     converted = to_aggregate(raw, table_id, tuple(extra_groups))
+    if dropped:
+        n = sum(dropped.values())
+        codes = sorted(dropped, key=_sort_key)
+        shown = ", ".join(codes[:12]) + (f" and {len(codes) - 12} more" if len(codes) > 12 else "")
+        converted = dataclasses.replace(
+            converted,
+            warnings=(
+                *converted.warnings,
+                f"{table_id}: dropped {n} row{'s' if n != 1 else ''} for "
+                f"period{'s' if len(codes) != 1 else ''} not requested: {shown}",
+            ),
+        )
     digest = hashlib.sha256(
-        json.dumps([r.payload for r in responses], ensure_ascii=False, sort_keys=True).encode()
+        json.dumps(payloads, ensure_ascii=False, sort_keys=True).encode()
     ).hexdigest()
     return FetchResult(
         converted, origin, digest, len(responses), any(r.from_cache for r in responses)

@@ -113,3 +113,15 @@ MUNICIPALITIES: tuple[tuple[str, str, str], ...] = (
     ("851", "Aalborg", "081"),
     ("860", "Hjørring", "081"),
 )
+
+
+OFFICIAL_NAME_EXCEPTIONS: dict[str, str] = {
+    "101": "Københavns Kommune",
+    "400": "Bornholms Regionskommune",
+}
+"""The two municipalities whose official name is not "<name> Kommune"."""
+
+
+def official_name(code: str, name: str) -> str:
+    """The municipality's official name: ``Favrskov Kommune``, ``Københavns Kommune``."""
+    return OFFICIAL_NAME_EXCEPTIONS.get(code, f"{name} Kommune")
