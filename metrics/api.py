@@ -32,7 +32,9 @@ from metrics.series import (
     filter_periods,
     finalize,
     only_native_grain,
+    protect,
     restrict_areas,
+    suppress_expr,
 )
 from metrics.stats import wilson_interval
 from metrics.targets import ComparisonGroup, Plan, StatedFigure, Target, parse_plan
@@ -127,7 +129,7 @@ def kpi_series(
     these columns) when the metric's inputs are not loaded (``require_inputs`` says so).
     """
     metric = get_metric(metric_id)
-    raw = _raw(inputs, metric, breakdown, countries)
+    raw = protect(_raw(inputs, metric, breakdown, countries), metric)  # all areas and months
     raw = restrict_areas(filter_periods(raw, start, end), area_codes)
     return finalize(raw, metric)
 
@@ -205,7 +207,7 @@ def comparison(
     ref = areas.municipalities()
     in_region = ref.filter(pl.col("region_code") == region.code).get_column("code").to_list()
     everyone = ref.get_column("code").to_list()
-    raw = filter_periods(_raw(inputs, metric, breakdown, countries), start, end)
+    raw = filter_periods(protect(_raw(inputs, metric, breakdown, countries), metric), start, end)
     parts = [
         raw.filter(pl.col("area_code") == municipality).with_columns(
             pl.lit(None, pl.String).alias("note")
@@ -220,8 +222,19 @@ def comparison(
             (pl.col("period_end") >= group.valid_from) & (pl.col("period_start") <= valid_to)
         )
         parts.append(g)
-    schema = {**RAW_SCHEMA, "note": pl.String()}
-    raw_all = pl.concat([p.select([pl.col(c).cast(t) for c, t in schema.items()]) for p in parts])
+    schema = {**RAW_SCHEMA, "note": pl.String(), "suppressed": pl.Boolean()}
+    raw_all = pl.concat(
+        [
+            p.with_columns(
+                pl.col("suppressed")
+                if "suppressed" in p.columns
+                else pl.lit(None, pl.Boolean).alias("suppressed")
+            ).select([pl.col(c).cast(t) for c, t in schema.items()])
+            for p in parts
+        ]
+    )
+    # summed rows: the small-number rule on the sum (members were protected before)
+    raw_all = raw_all.with_columns(pl.coalesce("suppressed", suppress_expr(metric)))
     return finalize(raw_all, metric, extra=("note",))
 
 

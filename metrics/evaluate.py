@@ -46,7 +46,7 @@ from data_connectors.periods import parse_period
 from metrics.danish import number, period_label
 from metrics.kpis import MissingInput, compute_raw
 from metrics.registry import MetricDef, get_metric
-from metrics.series import only_native_grain, suppress_expr
+from metrics.series import only_native_grain, protect, suppress_expr
 from metrics.targets import Plan, Target
 
 Inputs = Mapping[str, pl.LazyFrame]
@@ -399,7 +399,8 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
         notes.append(f"Data mangler: {exc}.")
         raw = None
     if raw is not None:
-        raw = only_native_grain(raw, metric).filter(
+        # complementary suppression needs every area and every month: before filtering
+        raw = protect(only_native_grain(raw, metric), metric).filter(
             (pl.col("area_code") == plan.municipality_code)
             & (pl.col("group") == (t.group or TOTAL))
         )
@@ -529,6 +530,20 @@ def _evaluate_target(inputs: Inputs, plan: Plan, t: Target, as_of: str | None) -
     vn, vd = (None, None) if at_source or used.is_empty() else _agg(used, metric)
     value = _value(vn, vd, metric)
     suppressed = at_source or (value is not None and _suppressed(vn, vd, metric))
+    # A mean or sum so far over exactly one month hidden by the small-number rule would
+    # give that month away (the value so far minus the shown months): not shown either.
+    # Over the whole year ``protect`` has hidden a second month wherever one was alone.
+    hidden_months = (
+        int((used.get_column("suppressed") & ~used.get_column("_unknown")).sum())
+        if (metric.year_agg in ("mean", "sum") and metric.person_based and n_periods > 1)
+        else 0
+    )
+    if hidden_months == 1 and not suppressed:
+        suppressed = True
+        notes.append(
+            "Værdien indtil nu vises ikke: én af månederne er under 5 personer og ville "
+            "kunne regnes ud af værdien og de andre måneder."
+        )
 
     # Completeness.
     year_end = date(year, 12, 31)

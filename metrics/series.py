@@ -4,9 +4,10 @@ Suppression rule (figures about fewer than 5 persons are never shown): for metri
 persons, a count is suppressed when 0 < count < 5; a share is suppressed when its
 denominator is below 5, or 0 < numerator < 5, or 0 < denominator - numerator < 5 (the
 complement: the men beside a women's share); any row built on a source cell that was
-itself suppressed (discretionised by the publisher) is suppressed. In a breakdown of
-counts, a lone suppressed group takes the smallest shown group with it (complementary
-suppression), so that total minus the others does not give it back. A suppressed row has
+itself suppressed (discretionised by the publisher) is suppressed. Complementary
+suppression (``protect``): in every additive structure (groups -> total, municipalities
+-> region -> country, months -> year) a lone suppressed cell takes the smallest shown
+cell with it, so that no total minus the others gives it back. A suppressed row has
 value, numerator and denominator null and ``suppressed`` True. Counts of activities
 (company visits, campaigns) are not about persons and are never suppressed.
 """
@@ -18,7 +19,8 @@ from datetime import date
 
 import polars as pl
 
-from data_connectors.canonical import TOTAL
+from data_connectors import areas
+from data_connectors.canonical import COUNTRY_CODE, TOTAL
 from data_connectors.periods import parse_period
 from metrics.kpis import KEY, RAW_SCHEMA
 from metrics.registry import MetricDef
@@ -98,31 +100,99 @@ def suppress_expr(metric: MetricDef) -> pl.Expr:
     return src | small_num.fill_null(False)
 
 
-def _secondary(df: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
-    """Complementary suppression of a breakdown of counts about persons.
+MAX_ROUNDS = 20
+"""Rounds of complementary suppression: each round can only add suppressed cells, so it
+settles; a structure's new cell can make another structure's cell lone, hence rounds."""
 
-    The total of a breakdown is shown beside it, so a single suppressed group could be
-    recovered as total minus the others. Where exactly one group of an area and period is
-    suppressed, the smallest positive shown group is suppressed too.
+
+def _structures(df: pl.DataFrame, metric: MetricDef) -> list[tuple[list[str], pl.Expr, pl.Expr]]:
+    """The additive structures of a frame: (key, part, total) per structure.
+
+    Within each key, the ``part`` cells add up to the ``total`` cell: groups to "I alt"
+    in an area and period; municipalities to their region and to the country, regions to
+    the country, in a period and group; the months of a year to the year (yearly sums and
+    averages only: a year-end or reference-month figure is one month, not a sum).
     """
-    if not metric.person_based or metric.is_rate:
+    out: list[tuple[list[str], pl.Expr, pl.Expr]] = [
+        # a breakdown's total is shown beside it on every page (its own series)
+        (["area_code", "period"], pl.col("group") != TOTAL, pl.lit(True)),
+    ]
+    level, code = pl.col("area_level"), pl.col("area_code")
+    out += [
+        (["period", "group", "_region"], level == "kommune", code == pl.col("_region")),
+        (["period", "group"], level == "kommune", code == COUNTRY_CODE),
+        (["period", "group"], level == "region", code == COUNTRY_CODE),
+    ]
+    if metric.year_agg in ("mean", "sum") and "_year" in df.columns:
+        # The year is never a row here: it is formed from the months wherever it is shown,
+        # except when a month was suppressed at the source (then the year is unknown too).
+        year = ["area_code", "group", "_year"]
+        shown = ~pl.col("in_suppressed").fill_null(False).any().over(year)
+        out.append((year, pl.col("_year").is_not_null(), shown))
+    return out
+
+
+def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
+    """``raw`` with ``suppressed``: primary and complementary suppression.
+
+    Primary: ``suppress_expr`` (fewer than 5 persons, or suppressed at the source).
+    Complementary, as statistics offices do: in every additive structure
+    (``_structures``) whose total is shown, where exactly one part is suppressed, the
+    smallest shown positive part is suppressed too, so that no single cell is the total
+    minus the others (region minus its other municipalities, the year minus its other
+    months, the total minus the other groups). Repeated until nothing changes.
+    Give it every area and every month of the years concerned: the rule needs the whole
+    structure, so restrict areas and periods after it, never before.
+    """
+    df = raw.with_columns(suppress_expr(metric).alias("suppressed"))
+    if not metric.person_based or df.is_empty():
         return df
-    part = (pl.col("group") != TOTAL).fill_null(False)
-    key = ["area_code", "period"]
-    lone = (pl.col("suppressed") & part).sum().over(key) == 1
-    candidate = part & ~pl.col("suppressed") & (pl.col("numerator") > 0).fill_null(False)
-    smallest = pl.col("numerator").filter(candidate).min().over(key)
-    extra = lone & candidate & (pl.col("numerator") == smallest).fill_null(False)
-    return df.with_columns((pl.col("suppressed") | extra).alias("suppressed"))
+    regions = areas.municipalities().select(
+        pl.col("code").alias("area_code"), pl.col("region_code").alias("_region")
+    )
+    size = pl.col("denominator") if metric.is_rate else pl.col("numerator")
+    df = df.join(regions, on="area_code", how="left").with_columns(
+        # a region row sits in its own structure, beside its municipalities
+        pl.when(pl.col("area_level") == "region")
+        .then(pl.col("area_code"))
+        .otherwise(pl.col("_region"))
+        .alias("_region"),
+        pl.when(pl.col("period").str.contains(r"^\d{4}M\d{2}$"))
+        .then(pl.col("period_start").dt.year())
+        .alias("_year"),
+        size.fill_null(0.0).alias("_size"),
+    )
+    structures = _structures(df, metric)
+    # ties for the smallest are broken by area, group and period: one cell, always the same
+    df = df.sort("area_code", "group", "period_start").with_row_index("_idx")
+    for _ in range(MAX_ROUNDS):
+        before = int(df["suppressed"].sum())
+        for key, part, total in structures:
+            sup = pl.col("suppressed")
+            p = part.fill_null(False)
+            shown_total = (total.fill_null(False) & ~sup).any().over(key)
+            lone = (sup & p).sum().over(key) == 1
+            candidate = p & ~sup & (pl.col("_size") > 0)
+            first = (
+                pl.col("_idx").filter(candidate).sort_by(pl.col("_size").filter(candidate)).first()
+            )
+            extra = shown_total & lone & candidate & (pl.col("_idx") == first.over(key))
+            df = df.with_columns((sup | extra.fill_null(False)).alias("suppressed"))
+        if int(df["suppressed"].sum()) == before:
+            break
+    return df.drop("_region", "_year", "_size", "_idx")
 
 
 def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) -> pl.DataFrame:
     """Raw frame -> public series: value computed, small figures suppressed, sorted.
 
-    ``extra`` names further columns of ``raw`` to keep (after ``SERIES_COLUMNS``).
+    Suppression comes from :func:`protect`, run here unless ``raw`` already has
+    ``suppressed`` (callers that show only some areas or periods protect the whole frame
+    first and restrict after). ``extra`` names further columns of ``raw`` to keep.
     """
-    sup = suppress_expr(metric)
-    out = _secondary(raw.with_columns(sup.alias("suppressed")), metric).with_columns(
+    if "suppressed" not in raw.columns:
+        raw = protect(raw, metric)
+    out = raw.with_columns(
         pl.when(pl.col("suppressed")).then(None).otherwise(value_expr(metric)).alias("value"),
         pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("numerator")).alias("numerator"),
         pl.when(pl.col("suppressed"))
@@ -167,9 +237,9 @@ def aggregate_areas(
     Returns the ``RAW_SCHEMA`` columns plus ``members_missing`` (Int64).
     """
     codes = list(dict.fromkeys(members))
-    sub = raw.filter(pl.col("area_code").is_in(codes)).with_columns(
-        suppress_expr(metric).alias("_sup")
-    )
+    # a member hidden by complementary suppression (``protect``) counts as suppressed too
+    sup = pl.col("suppressed") if "suppressed" in raw.columns else suppress_expr(metric)
+    sub = raw.filter(pl.col("area_code").is_in(codes)).with_columns(sup.alias("_sup"))
     known = pl.col("numerator").is_not_null()
     if metric.is_rate:
         known = known & pl.col("denominator").is_not_null()
@@ -264,5 +334,6 @@ __all__ = [
     "filter_periods",
     "finalize",
     "only_native_grain",
+    "protect",
     "restrict_areas",
 ]
