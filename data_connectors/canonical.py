@@ -171,12 +171,20 @@ class PersonTable:
     name: str
     schema: type[dy.Schema]
     title: str
+    # Stored as one Parquet file per (year of this date column, municipality), hive-style
+    # folders (``year=2022/municipality=710``): an import rewrites only what it touches.
+    partition_date: str | None = None
 
 
 PERSON_TABLES: dict[str, PersonTable] = {
     t.name: t
     for t in (
-        PersonTable("person_benefit_weeks", BenefitWeekSchema, "Ugentlige ydelsesforløb"),
+        PersonTable(
+            "person_benefit_weeks",
+            BenefitWeekSchema,
+            "Ugentlige ydelsesforløb",
+            partition_date="week_start",
+        ),
         PersonTable("person_refugee_months", RefugeeMonthSchema, "Flygtninges selvforsørgelse"),
         PersonTable("sanction_cases", SanctionCaseSchema, "Sanktionssager"),
         PersonTable("sanction_reviews", SanctionReviewSchema, "Gennemgåede sanktionssager"),

@@ -4,6 +4,9 @@ Layout under ``<data_dir>/store``::
 
     aggregate/<dataset_id>.parquet   canonical AggregateSchema rows
     person/<table>.parquet           canonical person-level tables
+    person/<table>/year=<Y>/municipality=<code>/<table>.parquet
+                                     a partitioned person table (benefit weeks): an
+                                     import reads and rewrites only the partitions it touches
     meta/<name>.parquet              side tables (e.g. the jobindsats catalogue)
 
 Every write goes to a temporary file in the same folder and is renamed into place only
@@ -165,6 +168,27 @@ class Store:
     def person_path(self, table: str) -> Path:
         return self.root / "person" / f"{table}.parquet"
 
+    def person_dir(self, table: str) -> Path:
+        """The folder of a partitioned person table (``PersonTable.partition_date``)."""
+        return self.root / "person" / table
+
+    def _partition_files(self, table: str) -> list[Path]:
+        folder = self.person_dir(table)
+        return sorted(folder.glob(f"year=*/municipality=*/{table}.parquet"))
+
+    def _partitions(self, table: str, df: pl.DataFrame) -> dict[Path, pl.DataFrame]:
+        """``df`` split into the files of its (year, municipality) partitions."""
+        date_col = PERSON_TABLES[table].partition_date
+        assert date_col is not None
+        keyed = df.with_columns(pl.col(date_col).dt.year().alias("__year"))
+        out: dict[Path, pl.DataFrame] = {}
+        for (year, muni), part in sorted(
+            keyed.partition_by("__year", "municipality_code", as_dict=True).items()
+        ):
+            folder = self.person_dir(table) / f"year={year}" / f"municipality={muni}"
+            out[folder / f"{table}.parquet"] = part.drop("__year")
+        return out
+
     def meta_path(self, name: str) -> Path:
         return self.root / "meta" / f"{name}.parquet"
 
@@ -177,7 +201,11 @@ class Store:
     def person_tables(self) -> list[str]:
         self._ensure_recovered()
         folder = self.root / "person"
-        return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        files = {p.stem for p in folder.glob("*.parquet")}
+        parted = {t for t in PERSON_TABLES if self._partition_files(t)}
+        return sorted(files | parted)
 
     def is_empty(self) -> bool:
         return not self.datasets() and not self.person_tables()
@@ -191,8 +219,17 @@ class Store:
         return _scan_aggregate(path)
 
     def scan_person(self, table: str) -> pl.LazyFrame:
+        """A person table as a LazyFrame; a partitioned one over all its files, so that
+        filters on year and municipality read only what they need."""
         self._ensure_recovered()
         schema = PERSON_TABLES[table].schema
+        if PERSON_TABLES[table].partition_date is not None:
+            files = self._partition_files(table)
+            if not files:
+                return schema.create_empty().lazy()
+            for f in files:
+                _scan_checked(f)  # an unreadable file is named, not a Polars traceback
+            return pl.scan_parquet(files, hive_partitioning=False)
         path = self.person_path(table)
         return _scan_checked(path) if path.is_file() else schema.create_empty().lazy()
 
@@ -256,9 +293,13 @@ class Store:
         schema = PERSON_TABLES[table].schema
         df = validate(df, schema, origin)
         key = tuple(schema.primary_key())
-        path = self.person_path(table)
-        item = _Item(origin, sha256, df.height, {path: df})
-        return self._import([item], {path: (key, schema)}, kind=kind)[0]
+        parts = (
+            self._partitions(table, df)
+            if PERSON_TABLES[table].partition_date is not None
+            else {self.person_path(table): df}
+        )
+        item = _Item(origin, sha256, df.height, parts)
+        return self._import([item], dict.fromkeys(parts, (key, schema)), kind=kind)[0]
 
     def write_meta(self, name: str, df: pl.DataFrame) -> None:
         """Replace a side table atomically (no merge, no import-log entry)."""
@@ -284,7 +325,7 @@ class Store:
             current: dict[Path, pl.DataFrame] = {}
             seen: set[tuple[str, tuple[str, ...]]] = set()
             for item in items:
-                targets = tuple(p.stem for p in item.parts)
+                targets = tuple(dict.fromkeys(p.stem for p in item.parts))  # partitions: once
                 if item.sha256 and (
                     (item.sha256, targets) in seen or self._already_imported(item.sha256, targets)
                 ):
@@ -400,6 +441,12 @@ class Store:
         for folder in (self.root, *(self.root / f for f in ("aggregate", "person", "meta"))):
             with contextlib.suppress(OSError):
                 out.extend(p for p in folder.iterdir() if _LEFTOVER.match(p.name))
+        for table in PERSON_TABLES:  # partitioned tables keep their files in sub-folders
+            if PERSON_TABLES[table].partition_date is not None:
+                with contextlib.suppress(OSError):
+                    out.extend(
+                        p for p in self.person_dir(table).rglob(".*") if _LEFTOVER.match(p.name)
+                    )
         return out
 
     def _ensure_recovered(self) -> None:
@@ -529,7 +576,11 @@ class Store:
         return same and all(self._target_exists(t) for t in targets)
 
     def _target_exists(self, target: str) -> bool:
-        return self.aggregate_path(target).is_file() or self.person_path(target).is_file()
+        return (
+            self.aggregate_path(target).is_file()
+            or self.person_path(target).is_file()
+            or (target in PERSON_TABLES and bool(self._partition_files(target)))
+        )
 
     def import_log(self) -> pl.DataFrame:
         self._ensure_recovered()
