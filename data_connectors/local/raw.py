@@ -8,8 +8,6 @@ and note lines, Excel number cells) is done by ``csv_reader`` and ``excel_reader
 
 from __future__ import annotations
 
-import csv
-import io
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable
@@ -17,21 +15,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import fastexcel
-import polars as pl
 
 from data_connectors.jobindsats.mappings import norm_label
+from data_connectors.readers import check_file
 from data_connectors.readers.csv_reader import (
     DELIMITERS,
-    EXTRA,
     HEADER_SEARCH_ROWS,
-    NVALUES,
     Record,
     cells_from_records,
+    records_of,
     table_from_cells,
 )
 from data_connectors.readers.errors import ReadError
-from data_connectors.readers.excel_reader import scan_sheet, use_number_cells
-from data_connectors.readers.tabular import ROW, RawTable, text_col
+from data_connectors.readers.excel_reader import cells_below, scan_sheet, use_number_cells
+from data_connectors.readers.tabular import RawTable
 from data_connectors.readers.text import decode_text
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -49,21 +46,6 @@ def label_score(labels: Iterable[str]) -> HeaderScore:
         return len({norm_label(c) for c in cells if c.strip()} & known)
 
     return score
-
-
-def _records(text: str, delimiter: str, limit: int | None, file: str) -> list[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    out: list[Record] = []
-    start = 1
-    try:
-        for cells in reader:
-            out.append((start, cells))
-            start = reader.line_num + 1
-            if limit is not None and len(out) >= limit:
-                break
-    except csv.Error as exc:
-        raise ReadError(file, f"cannot split into columns: {exc}", row=start) from None
-    return out
 
 
 def _find(records: list[Record], score: HeaderScore) -> tuple[int, int] | None:
@@ -105,17 +87,7 @@ def read_local_raw(
     """
     path = Path(path)
     name = file or str(path)
-    if not path.is_file():
-        raise ReadError(name, "no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise ReadError(name, "the file is empty, expected a header row and data rows")
-    if size > max_bytes:
-        raise ReadError(
-            name,
-            f"the file is {size / 1048576:.1f} MB, larger than the "
-            f"{max_bytes / 1048576:.1f} MB limit: split it (e.g. by year)",
-        )
+    check_file(path, name, max_bytes, split="by year")
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise ReadError(name, "old binary Excel (.xls) is not supported: save it as .xlsx")
@@ -134,7 +106,7 @@ def _read_csv(path: Path, name: str, data: bytes, score: HeaderScore, expected: 
     best: tuple[tuple[int, int], str, list[Record], int] | None = None
     for delim in DELIMITERS:
         try:
-            head = _records(text, delim, HEADER_SEARCH_ROWS, name)
+            head = records_of(text, delim, HEADER_SEARCH_ROWS, name)
         except ReadError:
             continue
         found = _find(head, score)
@@ -146,7 +118,7 @@ def _read_csv(path: Path, name: str, data: bytes, score: HeaderScore, expected: 
     if best is None:
         raise _no_header(name, expected)
     _rank, delim, _head, idx = best
-    records = _records(text, delim, None, name)
+    records = records_of(text, delim, None, name)
     header_line, header = records[idx]
     header = _trim(header)
     cells = cells_from_records(records[idx + 1 :], len(header))
@@ -191,18 +163,7 @@ def _read_excel(path: Path, name: str, score: HeaderScore, expected: str) -> Raw
             continue
         at = found[0]
         header_row, header = head[at][0], _trim(head[at][1])
-        names = frame.columns
-        ncols = len(header)
-        extra = [pl.col(c).fill_null("").str.contains(r"\S") for c in names[ncols:]]
-        below = frame.slice(at + 1).select(
-            (pl.int_range(pl.len(), dtype=pl.Int64) + header_row + 1).alias(ROW),
-            pl.lit(len(names), dtype=pl.Int64).alias(NVALUES),
-            (pl.any_horizontal(extra) if extra else pl.lit(False)).alias(EXTRA),
-            *[
-                pl.col(c).cast(pl.String).fill_null("").alias(text_col(j))
-                for j, c in enumerate(names[:ncols])
-            ],
-        )
+        below = cells_below(frame, at, header_row, len(header))
         table = table_from_cells(
             below,
             sheet_file,

@@ -25,6 +25,7 @@ __all__ = [
     "Converted",
     "RawTable",
     "ReadError",
+    "check_file",
     "read_file",
     "read_raw",
     "to_aggregate",
@@ -35,10 +36,8 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
-def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
-    """The header and rows of a file, whatever its format; ReadError if unreadable."""
-    path = Path(path)
-    name = str(path)
+def check_file(path: Path, name: str, max_bytes: int, split: str = "by period") -> None:
+    """ReadError unless ``path`` is a file with content, at most ``max_bytes``."""
     if not path.is_file():
         raise ReadError(name, "no such file")
     size = path.stat().st_size
@@ -48,8 +47,15 @@ def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
         raise ReadError(
             name,
             f"the file is {_mb(size)}, larger than the {_mb(max_bytes)} limit: "
-            "split it (e.g. by period) or raise the limit with --max-size",
+            f"split it (e.g. {split}) or raise the limit with --max-size",
         )
+
+
+def read_raw(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawTable:
+    """The header and rows of a file, whatever its format; ReadError if unreadable."""
+    path = Path(path)
+    name = str(path)
+    check_file(path, name, max_bytes)
     table = _read_raw(path, name, path.suffix.lower())
     named = table_id_in(path.name)
     if named:  # the table id in the file name ("y25i09-favrskov.json") says which table

@@ -23,7 +23,8 @@ _AREA = {norm_label(x) for x in AREA_LABELS}
 Record = tuple[int, list[str]]  # (first line number of the record, cells)
 
 
-def _records(text: str, delimiter: str, limit: int | None = None) -> list[Record]:
+def records_of(text: str, delimiter: str, limit: int | None = None, file: str = "") -> list[Record]:
+    """The CSV records of ``text`` (at most ``limit``), each with its first line number."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     out: list[Record] = []
     start = 1
@@ -34,7 +35,7 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[Record
             if limit is not None and len(out) >= limit:
                 break
     except csv.Error as exc:
-        raise ReadError("", f"cannot split into columns: {exc}", row=start) from None
+        raise ReadError(file, f"cannot split into columns: {exc}", row=start) from None
     return out
 
 
@@ -233,7 +234,7 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
     top = _head(text)
     for delim in DELIMITERS:
         try:
-            head = _records(top, delim, HEADER_SEARCH_ROWS)
+            head = records_of(top, delim, HEADER_SEARCH_ROWS)
         except ReadError:
             continue
         found = find_header(head)
@@ -244,7 +245,7 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
             best = (score, delim, head)
     if best is None:  # no header with any delimiter: say why, as the whole file splits
         try:
-            header_of(_records(text, ";", HEADER_SEARCH_ROWS), name)
+            header_of(records_of(text, ";", HEADER_SEARCH_ROWS), name)
         except ReadError as exc:
             raise ReadError(name, exc.problem, row=exc.row, column=exc.column) from None
         raise AssertionError("unreachable: header_of found a header")  # pragma: no cover
@@ -255,10 +256,7 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
         lines = pl.Series(text.split("\n")[header_line:], dtype=pl.String)
         cells = cells_from_lines(lines, header_line + 1, delim, len(header))
     else:
-        try:
-            records = _records(text, delim)
-        except ReadError as exc:
-            raise ReadError(name, exc.problem, row=exc.row) from None
+        records = records_of(text, delim, file=name)
         cells = cells_from_records(records[idx + 1 :], len(header))
     mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     return table_from_cells(

@@ -192,7 +192,7 @@ def _refuse_uncalculated(table: RawTable, cells: SheetCells, header_row: int) ->
         )
 
 
-def _cells_below(frame: pl.DataFrame, at: int, header_row: int, ncols: int) -> pl.DataFrame:
+def cells_below(frame: pl.DataFrame, at: int, header_row: int, ncols: int) -> pl.DataFrame:
     """The sheet rows below the header as the cells frame ``table_from_cells`` takes."""
     names = frame.columns
     extra = [pl.col(c).fill_null("").str.contains(r"\S") for c in names[ncols:]]
@@ -238,7 +238,7 @@ def read_excel(path: Path, *, file: str | None = None) -> RawTable:
             continue
         try:
             at, header_row, header = header_of(head, sheet_file)
-            below = _cells_below(frame, at, header_row, len(header))
+            below = cells_below(frame, at, header_row, len(header))
             table = table_from_cells(
                 below,
                 sheet_file,
