@@ -8,13 +8,9 @@ and note lines, Excel number cells) is done by ``csv_reader`` and ``excel_reader
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-import zipfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-
-import fastexcel
 
 from data_connectors.jobindsats.mappings import norm_label
 from data_connectors.readers import check_file
@@ -27,7 +23,7 @@ from data_connectors.readers.csv_reader import (
     table_from_cells,
 )
 from data_connectors.readers.errors import ReadError
-from data_connectors.readers.excel_reader import cells_below, scan_sheet, use_number_cells
+from data_connectors.readers.excel_reader import sheet_table, sheets
 from data_connectors.readers.tabular import RawTable
 from data_connectors.readers.text import decode_text
 
@@ -134,44 +130,12 @@ def _read_csv(path: Path, name: str, data: bytes, score: HeaderScore, expected: 
 
 
 def _read_excel(path: Path, name: str, score: HeaderScore, expected: str) -> RawTable:
-    try:
-        reader = fastexcel.read_excel(path)
-    except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ReadError(name, f"cannot open as an Excel .xlsx workbook ({first})") from None
-    for idx, sheet_name in enumerate(reader.sheet_names):
-        if norm_label(sheet_name) == norm_label(HELP_SHEET):
+    for sheet in sheets(path, name):
+        if norm_label(sheet.name) == norm_label(HELP_SHEET):
             continue
-        sheet_file = f"{name} [{sheet_name}]"
-        try:
-            frame = reader.load_sheet(idx, header_row=None, dtypes="string").to_polars()
-        except Exception as exc:
-            raise ReadError(sheet_file, f"cannot read the sheet ({exc})") from None
-        if frame.is_empty():
-            continue
-        try:
-            cells = scan_sheet(path, idx)
-        except (KeyError, IndexError, ValueError, ET.ParseError, zipfile.BadZipFile) as exc:
-            raise ReadError(sheet_file, f"cannot read the sheet's cells ({exc})") from None
-        offset = cells.first_row
-        head: list[Record] = [
-            (offset + i, ["" if c is None else str(c) for c in row])
-            for i, row in enumerate(frame.head(HEADER_SEARCH_ROWS).iter_rows())
-        ]
-        found = _find(head, score)
+        found = _find(sheet.head, score)
         if found is None:
             continue
         at = found[0]
-        header_row, header = head[at][0], _trim(head[at][1])
-        below = cells_below(frame, at, header_row, len(header))
-        table = table_from_cells(
-            below,
-            sheet_file,
-            header=header,
-            header_row=header_row,
-            source=f"fil: {path.name}",
-            retrieved_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-            default_decimal=".",
-        )
-        return use_number_cells(table, cells)
+        return sheet_table(path, sheet, at, sheet.head[at][0], _trim(sheet.head[at][1]))
     raise _no_header(name, expected)

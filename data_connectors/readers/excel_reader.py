@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -207,20 +208,28 @@ def cells_below(frame: pl.DataFrame, at: int, header_row: int, ncols: int) -> pl
     )
 
 
-def read_excel(path: Path, *, file: str | None = None) -> RawTable:
-    name = file or str(path)
+@dataclass(frozen=True)
+class Sheet:
+    """One non-empty sheet: its cells as text, its number cells and its top rows."""
+
+    name: str
+    file: str  # "<file> [<sheet>]", how errors name it
+    frame: pl.DataFrame
+    cells: SheetCells
+    head: list[Record]
+
+
+def sheets(path: Path, name: str) -> Iterator[Sheet]:
+    """The workbook's non-empty sheets in order; ReadError if it cannot be read."""
     try:
         reader = fastexcel.read_excel(path)
     except Exception as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ReadError(name, f"cannot open as an Excel .xlsx workbook ({first})") from None
-    problems: list[ReadError] = []
-    found: tuple[str, RawTable] | None = None
     for idx, sheet_name in enumerate(reader.sheet_names):
         sheet_file = f"{name} [{sheet_name}]"
         try:
-            sheet = reader.load_sheet(idx, header_row=None, dtypes="string")
-            frame = sheet.to_polars()
+            frame = reader.load_sheet(idx, header_row=None, dtypes="string").to_polars()
         except Exception as exc:
             raise ReadError(sheet_file, f"cannot read the sheet ({exc})") from None
         if frame.is_empty():
@@ -229,40 +238,45 @@ def read_excel(path: Path, *, file: str | None = None) -> RawTable:
             cells = scan_sheet(path, idx)
         except (KeyError, IndexError, ValueError, ET.ParseError, zipfile.BadZipFile) as exc:
             raise ReadError(sheet_file, f"cannot read the sheet's cells ({exc})") from None
-        offset = cells.first_row
         head: list[Record] = [
-            (offset + i, ["" if c is None else str(c) for c in row])
+            (cells.first_row + i, ["" if c is None else str(c) for c in row])
             for i, row in enumerate(frame.head(HEADER_SEARCH_ROWS).iter_rows())
         ]
-        if find_header(head) is None:
+        yield Sheet(sheet_name, sheet_file, frame, cells, head)
+
+
+def sheet_table(path: Path, sheet: Sheet, at: int, header_row: int, header: list[str]) -> RawTable:
+    """The table below the header at ``head[at]``: number cells keep their value; a
+    formula saved without its value is refused."""
+    table = table_from_cells(
+        cells_below(sheet.frame, at, header_row, len(header)),
+        sheet.file,
+        header=header,
+        header_row=header_row,
+        source=f"fil: {path.name}",
+        retrieved_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        default_decimal=".",
+    )
+    _refuse_uncalculated(table, sheet.cells, header_row)
+    return use_number_cells(table, sheet.cells)
+
+
+def read_excel(path: Path, *, file: str | None = None) -> RawTable:
+    name = file or str(path)
+    found: tuple[str, RawTable] | None = None
+    for sheet in sheets(path, name):
+        if find_header(sheet.head) is None:
             continue
-        try:
-            at, header_row, header = header_of(head, sheet_file)
-            below = cells_below(frame, at, header_row, len(header))
-            table = table_from_cells(
-                below,
-                sheet_file,
-                header=header,
-                header_row=header_row,
-                source=f"fil: {path.name}",
-                retrieved_at=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-                default_decimal=".",
-            )
-            _refuse_uncalculated(table, cells, header_row)
-            table = use_number_cells(table, cells)
-        except ReadError as exc:
-            problems.append(exc)
-            break
+        at, header_row, header = header_of(sheet.head, sheet.file)
+        table = sheet_table(path, sheet, at, header_row, header)
         if found is not None:
             raise ReadError(
                 name,
-                f"the sheets {found[0]!r} and {sheet_name!r} both hold a table with 'Periode' "
+                f"the sheets {found[0]!r} and {sheet.name!r} both hold a table with 'Periode' "
                 "and 'Område': jobmaal reads one table per file, never one sheet in silence; "
                 "save each sheet as its own file",
             )
-        found = (sheet_name, table)
-    if problems:
-        raise problems[0]
+        found = (sheet.name, table)
     if found is not None:
         return found[1]
     raise ReadError(
