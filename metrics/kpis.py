@@ -288,24 +288,10 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
         .group_by("municipality_code", "month", "sex", "route")
         .agg(pl.col("value").sum())
     )
-    mun = (
-        areas.municipalities()
-        .lazy()
-        .select(pl.col("code").alias("municipality_code"), pl.col("name").alias("area_name"))
+    return _canonical_months(
+        long.with_columns(pl.lit("personer_varig_selvforsoergelse").alias("measure_id")),
+        ("sex", "route"),
     )
-    start = (pl.col("month") + "01").str.strptime(pl.Date, "%YM%m%d")
-    out = long.join(mun, on="municipality_code", how="left").with_columns(
-        pl.col("month").alias("period"),
-        start.alias("period_start"),
-        start.dt.month_end().alias("period_end"),
-        pl.col("municipality_code").alias("area_code"),
-        pl.col("area_name").fill_null(pl.col("municipality_code")),
-        pl.lit("kommune").alias("area_level"),
-        pl.lit("personer_varig_selvforsoergelse").alias("measure_id"),
-        pl.lit(False).alias("suppressed"),
-        *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in ("sex", "route")],
-    )
-    return out
 
 
 def _refugee_source(inputs: Inputs) -> pl.LazyFrame:
@@ -400,26 +386,28 @@ def _long_from_cells(cells: pl.LazyFrame, dims: Sequence[str]) -> pl.LazyFrame:
         parts = parts + [p.with_columns(pl.lit(TOTAL).alias(d)) for p in parts]
     keys = ["municipality_code", "month", *dims, "measure_id"]
     long = pl.concat(parts).group_by(keys).agg(pl.col("value").sum())
+    return _canonical_months(long, dims).select(_LONG)
+
+
+def _canonical_months(long: pl.LazyFrame, dims: Sequence[str]) -> pl.LazyFrame:
+    """Counts per municipality_code and month (``YYYYMmm``) as canonical aggregate rows:
+    period columns, the municipality as area, "I alt" for every dimension not in ``dims``."""
     mun = (
         areas.municipalities()
         .lazy()
         .select(pl.col("code").alias("municipality_code"), pl.col("name").alias("area_name"))
     )
     start = (pl.col("month") + "01").str.strptime(pl.Date, "%YM%m%d")
-    return (
-        long.join(mun, on="municipality_code", how="left")
-        .with_columns(
-            pl.col("month").alias("period"),
-            start.alias("period_start"),
-            start.dt.month_end().alias("period_end"),
-            pl.col("municipality_code").alias("area_code"),
-            pl.col("area_name").fill_null(pl.col("municipality_code")),
-            pl.lit("kommune").alias("area_level"),
-            pl.col("value").cast(pl.Float64),
-            pl.lit(False).alias("suppressed"),
-            *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in dims],
-        )
-        .select(_LONG)
+    return long.join(mun, on="municipality_code", how="left").with_columns(
+        pl.col("month").alias("period"),
+        start.alias("period_start"),
+        start.dt.month_end().alias("period_end"),
+        pl.col("municipality_code").alias("area_code"),
+        pl.col("area_name").fill_null(pl.col("municipality_code")),
+        pl.lit("kommune").alias("area_level"),
+        pl.col("value").cast(pl.Float64),
+        pl.lit(False).alias("suppressed"),
+        *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in dims],
     )
 
 
