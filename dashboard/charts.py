@@ -164,7 +164,8 @@ def trend(
                 hovertemplate=hover,
             )
         )
-        dates.extend(shifted)
+        # the months themselves set the axis ticks, not the gap's day before a break
+        dates.extend(d.replace(year=d.year + 1) for d in last_year["period_start"])
     fig.add_trace(
         go.Scatter(
             x=s["period_start"].to_list(),
