@@ -45,7 +45,7 @@ def _rss_mb() -> float:
 
 def write_extract(path: Path, size_mb: float) -> int:
     """Write the extract; the number of data rows."""
-    from data_connectors.areas import municipalities
+    from domain.areas import municipalities
 
     areas = [*municipalities()["name"].to_list(), "Hele landet"]
     rng = random.Random(7)

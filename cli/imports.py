@@ -12,8 +12,6 @@ import click
 import polars as pl
 
 from cli.local_imports import import_local
-from data_connectors.canonical import AggregateSchema, validate
-from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.client import (
     JobindsatsAuthError,
     JobindsatsClient,
@@ -36,6 +34,8 @@ from data_connectors.local import TEMPLATES, detect_template
 from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, ReadError, read_file
 from data_connectors.settings import Settings
 from data_connectors.store import Store, sha256_file
+from domain.canonical import AggregateSchema, validate
+from domain.datasets import DATASETS
 
 CATALOGUE_META = "jobindsats_catalogue"
 BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each further retry

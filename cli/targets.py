@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 import polars as pl
 
-from data_connectors import areas
 from data_connectors.plans import find_plan
 from data_connectors.store import Store
+from domain import areas
 from metrics import api
 
 TARGET_FIELDS = (

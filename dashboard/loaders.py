@@ -19,13 +19,13 @@ import polars as pl
 import streamlit as st
 
 from dashboard.export import Footnote
-from data_connectors import datasets
-from data_connectors.areas import area
-from data_connectors.canonical import PERSON_TABLES
-from data_connectors.periods import parse_period
 from data_connectors.settings import Settings
 from data_connectors.store import Store
-from metrics.registry import SeriesBreak
+from domain import datasets
+from domain.areas import area
+from domain.canonical import PERSON_TABLES
+from domain.periods import parse_period
+from domain.registry import SeriesBreak
 
 StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
 Inputs = Mapping[str, pl.LazyFrame]

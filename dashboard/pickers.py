@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import loaders, state
-from data_connectors.areas import area, municipalities
+from domain.areas import area, municipalities
 
 DEFAULT_MUNICIPALITY = "710"  # Favrskov: the example plan of the brief
 

@@ -1,6 +1,6 @@
 """Reading targets as data from disk: plans and comparison groups (TOML).
 
-Parsing and validation are pure and live in ``metrics.targets``; this module only reads
+Parsing and validation are pure and live in ``domain.targets``; this module only reads
 files and names the file in every error.
 """
 
@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from data_connectors.settings import Settings
-from metrics.targets import ComparisonGroup, Plan, parse_comparison_groups, parse_plan
+from domain.targets import ComparisonGroup, Plan, parse_comparison_groups, parse_plan
 
 GROUPS_FILE_NAME = "comparison_groups.toml"
 _PLAN_NAME = re.compile(r"^(\d{3})-(\d{4})\.toml$")

@@ -46,7 +46,7 @@ from typing import Any
 import dataframely as dy
 import polars as pl
 
-from data_connectors.canonical import (
+from domain.canonical import (
     AGGREGATE_KEY,
     PERSON_TABLES,
     AggregateSchema,

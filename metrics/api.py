@@ -1,7 +1,7 @@
 """The public face of ``metrics``: the only module the dashboard and the CLI import.
 
 Everything here is pure: frames in, frames out, no I/O. ``Inputs`` maps a dataset id
-(``data_connectors.datasets``) or a person table name (``canonical.PERSON_TABLES``) to its
+(``domain.datasets``) or a person table name (``canonical.PERSON_TABLES``) to its
 canonical LazyFrame; a missing key means the data is not loaded.
 
 Every frame returned by ``kpi_series``, ``comparison``, ``ranking`` and ``evaluate_plan``
@@ -17,13 +17,14 @@ from datetime import date
 
 import polars as pl
 
-from data_connectors import areas
-from data_connectors.canonical import COUNTRY_CODE
+from domain import areas
+from domain.canonical import COUNTRY_CODE
+from domain.registry import MetricDef, get_metric, list_metrics
+from domain.targets import ComparisonGroup, Plan, StatedFigure, Target, parse_plan
 from metrics.danish import period_label
 from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, stated_vs_computed
 from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
 from metrics.references import national_casework_reference, national_sanction_reference
-from metrics.registry import MetricDef, get_metric, list_metrics
 from metrics.sanctions import CHECKLIST, sanction_quality
 from metrics.series import (
     SERIES_COLUMNS,
@@ -37,7 +38,6 @@ from metrics.series import (
     suppress_expr,
 )
 from metrics.stats import wilson_interval
-from metrics.targets import ComparisonGroup, Plan, StatedFigure, Target, parse_plan
 
 Inputs = Mapping[str, pl.LazyFrame]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from data_connectors.periods import parse_period
+from domain.periods import parse_period
 
 MONTHS = (
     "januar",

@@ -41,13 +41,13 @@ from typing import Any
 
 import polars as pl
 
-from data_connectors.canonical import TOTAL
-from data_connectors.periods import parse_period
+from domain.canonical import TOTAL
+from domain.periods import parse_period
+from domain.registry import MetricDef, get_metric
+from domain.targets import Plan, Target
 from metrics.danish import number, period_label
 from metrics.kpis import MissingInput, compute_raw
-from metrics.registry import MetricDef, get_metric
 from metrics.series import only_native_grain, protect, suppress_expr
-from metrics.targets import Plan, Target
 
 Inputs = Mapping[str, pl.LazyFrame]
 

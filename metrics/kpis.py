@@ -18,16 +18,18 @@ from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
-from data_connectors import areas
-from data_connectors.canonical import DIMENSIONS, TOTAL
-from data_connectors.datasets import (
+from domain import areas
+from domain.canonical import DIMENSIONS, PERSON_TABLES, TOTAL
+from domain.datasets import (
+    DATASETS,
     EASTERN_EUROPE,
     FIRST_KH_2025_MONTH,
     LAST_UDH_MONTH,
     SPELLINGS,
     SUBTOTALS,
 )
-from data_connectors.periods import parse_period
+from domain.periods import parse_period
+from domain.registry import METRICS, MetricDef
 
 Inputs = Mapping[str, pl.LazyFrame]
 
@@ -673,6 +675,39 @@ FUNCTIONS: dict[str, MetricFn] = {
 }
 
 
+class RegistryError(LookupError):
+    """The metric registry and the KPI functions or the dataset catalogue disagree."""
+
+
+def check_registry(
+    metrics: Mapping[str, MetricDef] | None = None, functions: Mapping[str, MetricFn] = FUNCTIONS
+) -> None:
+    """Every metric resolves: it has a function, every source is a dataset or a person
+    table, and every breakdown is a dimension of one of its datasets; every function has
+    a metric. Run at import (a registry typo stops the program at once, naming it)."""
+    problems: list[str] = []
+    registry = METRICS if metrics is None else metrics
+    for m in registry.values():
+        if m.id not in functions:
+            problems.append(f"metric {m.id} has no function in metrics.kpis.FUNCTIONS")
+        unknown = [s for s in m.sources if s not in DATASETS and s not in PERSON_TABLES]
+        if unknown:
+            problems.append(f"metric {m.id}: unknown source(s) {', '.join(unknown)}")
+        aggregate = [DATASETS[s] for s in m.sources if s in DATASETS]
+        dims = {d for ds in aggregate for d in ds.dimensions}
+        bad = [b for b in m.breakdowns if aggregate and b not in dims]
+        if bad:
+            problems.append(
+                f"metric {m.id}: breakdown(s) {', '.join(bad)} not a dimension of "
+                f"{', '.join(ds.id for ds in aggregate)}"
+            )
+    problems += [
+        f"function {f} has no metric in the registry" for f in functions if f not in registry
+    ]
+    if problems:
+        raise RegistryError("; ".join(problems))
+
+
 def compute_raw(
     inputs: Inputs,
     metric_id: str,
@@ -692,3 +727,6 @@ def compute_raw(
         pl.col(c).cast(t) if c in names else pl.lit(False, t).alias(c)  # total_unknown
         for c, t in RAW_SCHEMA.items()
     ).collect()
+
+
+check_registry()

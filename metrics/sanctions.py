@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from data_connectors.canonical import TOTAL
+from domain.canonical import TOTAL
 from metrics.kpis import ERROR_OUTCOMES
 from metrics.stats import wilson_interval
 

@@ -19,11 +19,11 @@ from datetime import date
 
 import polars as pl
 
-from data_connectors import areas
-from data_connectors.canonical import COUNTRY_CODE, TOTAL
-from data_connectors.periods import parse_period
+from domain import areas
+from domain.canonical import COUNTRY_CODE, TOTAL
+from domain.periods import parse_period
+from domain.registry import MetricDef
 from metrics.kpis import KEY, RAW_SCHEMA
-from metrics.registry import MetricDef
 
 MIN_PERSONS = 5
 

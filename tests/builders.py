@@ -7,9 +7,9 @@ from typing import Any
 
 import polars as pl
 
-from data_connectors import areas
-from data_connectors.canonical import DIMENSIONS, TOTAL, AggregateSchema, validate
-from data_connectors.periods import parse_period
+from domain import areas
+from domain.canonical import DIMENSIONS, TOTAL, AggregateSchema, validate
+from domain.periods import parse_period
 
 RETRIEVED = datetime(2022, 1, 1, tzinfo=UTC)
 

@@ -1,8 +1,8 @@
 import polars as pl
 import pytest
 
-from data_connectors.areas import UnknownArea, area_by_name, municipalities, region_of
-from data_connectors.canonical import (
+from domain.areas import UnknownArea, area_by_name, municipalities, region_of
+from domain.canonical import (
     AggregateSchema,
     SchemaViolation,
     validate,

@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cli.main import cli
-from data_connectors.periods import month_range
 from data_connectors.store import Store
+from domain.periods import month_range
 from tests.builders import monthly
 
 TARGETS = Path(__file__).resolve().parents[1] / "targets"

@@ -35,9 +35,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import loaders
-from data_connectors.canonical import AggregateSchema
-from data_connectors.periods import month_range
 from data_connectors.store import Store
+from domain.canonical import AggregateSchema
+from domain.periods import month_range
 from tests.builders import agg_row
 
 APP = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"

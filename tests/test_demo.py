@@ -13,11 +13,11 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from data_connectors.areas import municipalities
-from data_connectors.canonical import DIMENSIONS, TOTAL
-from data_connectors.datasets import DATASETS
 from data_connectors.demo import DEMO_SOURCE_PREFIX, build_demo, is_demo_source
 from data_connectors.store import Store
+from domain.areas import municipalities
+from domain.canonical import DIMENSIONS, TOTAL
+from domain.datasets import DATASETS
 
 FAVRSKOV = "710"
 EASTERN_EUROPE = (  # DOMAIN.md, target 3 (Danish names as in the datasets)

@@ -15,7 +15,6 @@ import polars as pl
 import pytest
 from pydantic import SecretStr
 
-from data_connectors.canonical import TOTAL
 from data_connectors.jobindsats.client import (
     JobindsatsAuthError,
     JobindsatsClient,
@@ -25,6 +24,7 @@ from data_connectors.jobindsats.client import (
 )
 from data_connectors.jobindsats.fetch import Selection, SelectionError, fetch_table
 from data_connectors.readers import ReadError
+from domain.canonical import TOTAL
 
 KEY = "s3cret-key-0123456789"
 BASE = "https://api.jobindsats.dk/v3"

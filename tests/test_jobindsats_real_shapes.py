@@ -23,10 +23,10 @@ from streamlit.testing.v1 import AppTest
 
 from cli.main import cli
 from dashboard import charts, loaders
-from data_connectors.canonical import TOTAL
 from data_connectors.jobindsats.mappings import MAPPINGS
-from data_connectors.periods import parse_period
 from data_connectors.store import Store
+from domain.canonical import TOTAL
+from domain.periods import parse_period
 from metrics import api
 
 FIXTURES = Path(__file__).parent / "fixtures" / "jobindsats"

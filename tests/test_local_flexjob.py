@@ -13,10 +13,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_connectors.canonical import TOTAL
 from data_connectors.local import read_local, store_local
 from data_connectors.readers.errors import ReadError
 from data_connectors.store import Store
+from domain.canonical import TOTAL
 from metrics import api
 from metrics.kpis import compute_raw
 from tests.builders import inputs_of, make_agg

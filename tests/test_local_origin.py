@@ -14,10 +14,10 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from data_connectors.canonical import TOTAL
 from data_connectors.local import read_local, store_local
 from data_connectors.readers.errors import ReadError
 from data_connectors.store import Store
+from domain.canonical import TOTAL
 from metrics import api
 
 # month: (Polen, Rumænien, Litauen, Bulgarien) and (Danmark, Tyskland, Syrien, Uoplyst)

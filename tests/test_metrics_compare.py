@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data_connectors import areas
+from domain import areas
 from metrics import api
 from tests.builders import inputs_of, make_agg
 

@@ -8,12 +8,12 @@ from typing import Any
 import polars as pl
 import pytest
 
-from data_connectors.canonical import (
+from domain.canonical import (
     TOTAL,
     RefugeeMonthSchema,
     validate,
 )
-from data_connectors.periods import month_range
+from domain.periods import month_range
 from metrics import api
 from tests.builders import inputs_of, make_agg, monthly, self_support
 
@@ -401,3 +401,26 @@ def test_sanction_error_rate_by_quarter() -> None:
     # Q1: 2 errors of 10 -> a figure about 2 cases, suppressed; Q2: 5 of 10 = 50 %.
     assert out["suppressed"].to_list() == [True, False]
     assert out["value"].to_list() == [None, pytest.approx(50.0)]
+
+
+def test_the_registry_resolves_and_a_broken_entry_is_named() -> None:
+    from dataclasses import replace
+
+    from domain.registry import METRICS
+    from metrics.kpis import FUNCTIONS, RegistryError, check_registry
+
+    check_registry()  # the shipped registry: every metric, source and breakdown resolves
+    bad = dict(METRICS)
+    bad["langtidsledige"] = replace(
+        METRICS["langtidsledige"], sources=("y25i9",), breakdowns=("benefit_group",)
+    )
+    bad["ny_kpi"] = replace(METRICS["ledighedsydelse"], id="ny_kpi", breakdowns=("sex", "route"))
+    with pytest.raises(RegistryError) as info:
+        check_registry(bad, FUNCTIONS)
+    msg = str(info.value)
+    assert "metric langtidsledige: unknown source(s) y25i9" in msg
+    assert "metric ny_kpi has no function in metrics.kpis.FUNCTIONS" in msg
+    assert "metric ny_kpi: breakdown(s) route not a dimension of y09a02" in msg
+    orphan = {k: v for k, v in METRICS.items() if k != "sanktion_fejlrate"}
+    with pytest.raises(RegistryError, match="function sanktion_fejlrate has no metric"):
+        check_registry(orphan, FUNCTIONS)

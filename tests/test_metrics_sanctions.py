@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from data_connectors.canonical import SanctionReviewSchema, validate
+from domain.canonical import SanctionReviewSchema, validate
 from metrics import api
 
 Z = 1.959964

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_connectors.canonical import TOTAL
-from data_connectors.datasets import SUBTOTALS
+from domain.canonical import TOTAL
+from domain.datasets import SUBTOTALS
 from metrics import api
 from tests.builders import inputs_of, make_agg
 

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from data_connectors.periods import PeriodError, month_range, parse_period
+from domain.periods import PeriodError, month_range, parse_period
 
 
 @pytest.mark.parametrize(

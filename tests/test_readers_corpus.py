@@ -10,8 +10,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from data_connectors.canonical import AggregateSchema
 from data_connectors.readers import ReadError, read_file
+from domain.canonical import AggregateSchema
 
 CORPUS = Path(__file__).parent / "corpus"
 

@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from data_connectors.canonical import TOTAL, AggregateSchema
 from data_connectors.readers import ReadError, read_file
 from data_connectors.readers.tabular import detect_decimal, parse_number
+from domain.canonical import TOTAL, AggregateSchema
 
 
 def _values(df: pl.DataFrame) -> dict[tuple[str, str, str, str], float | None]:

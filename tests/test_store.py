@@ -4,8 +4,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_connectors.canonical import SchemaViolation
 from data_connectors.store import Store, StoreError
+from domain.canonical import SchemaViolation
 from tests.test_canonical import row
 
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 import polars as pl
 import pytest
 
-from data_connectors import areas
-from data_connectors.canonical import COUNTRY_CODE, TOTAL
 from data_connectors.store import Store
+from domain import areas
+from domain.canonical import COUNTRY_CODE, TOTAL
+from domain.registry import METRICS
 from metrics import api, series
-from metrics.registry import METRICS
 from tests.builders import monthly
 from tests.test_targets_evaluate import LTU_TARGET, _ltu, _plan, _row
 

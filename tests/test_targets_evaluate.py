@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from data_connectors.periods import month_range
+from domain.periods import month_range
 from metrics import api
 from tests.builders import inputs_of, make_agg, monthly, self_support
 from tests.test_metrics_kpis import table5_rows

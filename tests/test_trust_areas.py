@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from data_connectors.areas import UnknownArea, area_by_name
-from data_connectors.reference.municipalities import MUNICIPALITIES, official_name
+from domain.areas import UnknownArea, area_by_name
+from domain.reference.municipalities import MUNICIPALITIES, official_name
 
 SHARED_CSV = Path(__file__).resolve().parents[2] / "shared" / "reference" / "municipalities.csv"
 

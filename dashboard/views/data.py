@@ -13,13 +13,13 @@ import streamlit as st
 
 from dashboard import components, export, fmt, loaders
 from dashboard.local_help import TEMPLATE_PARAM
-from data_connectors import datasets
-from data_connectors.canonical import PERSON_TABLES
 from data_connectors.local import TEMPLATES, LocalData, read_local, store_local
 from data_connectors.local.templates import KIND_TEXT, file_name, template_csv, template_xlsx
 from data_connectors.readers.errors import ReadError
 from data_connectors.settings import Settings
 from data_connectors.store import Store, StoreError, sha256_bytes
+from domain import datasets
+from domain.canonical import PERSON_TABLES
 
 PAGE = "data"
 

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, components, export, fmt, loaders, local_help, pickers, state
-from data_connectors.periods import parse_period
+from domain.periods import parse_period
 
 PAGE = "maal"
 NONE = "ingen"

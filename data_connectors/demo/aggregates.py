@@ -12,16 +12,6 @@ from collections.abc import Callable
 
 import polars as pl
 
-from data_connectors.datasets import (
-    BENEFIT_GROUPS_LTU,
-    EASTERN_EUROPE,
-    HOURS_BANDS,
-    NO_HOURS,
-    ROUTES,
-    SCHEMES,
-    SEXES,
-    VISITATION_UDH,
-)
 from data_connectors.demo import calibration as cal
 from data_connectors.demo.common import (
     FAVRSKOV,
@@ -37,6 +27,16 @@ from data_connectors.demo.common import (
 )
 from data_connectors.demo.profiles import Profile, profiles, scaled_series
 from data_connectors.demo.refugees import RefugeePlan
+from domain.datasets import (
+    BENEFIT_GROUPS_LTU,
+    EASTERN_EUROPE,
+    HOURS_BANDS,
+    NO_HOURS,
+    ROUTES,
+    SCHEMES,
+    SEXES,
+    VISITATION_UDH,
+)
 
 Rows = dict[str, list[object]]
 PRE_COVID = range(12)  # 2019: the level the other municipalities are scaled from

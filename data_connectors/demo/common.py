@@ -16,14 +16,14 @@ from itertools import combinations, pairwise
 
 import polars as pl
 
-from data_connectors.areas import COUNTRY_NAME, municipalities
-from data_connectors.canonical import (
+from domain.areas import COUNTRY_NAME, municipalities
+from domain.canonical import (
     COUNTRY_CODE,
     DIMENSIONS,
     TOTAL,
     AggregateSchema,
 )
-from data_connectors.periods import month_range, parse_period
+from domain.periods import month_range, parse_period
 
 DEMO_SOURCE_PREFIX = "demo"
 """Every demo row's ``source`` starts with this, so pages can label it as demo data."""

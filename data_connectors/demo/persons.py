@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_connectors.datasets import EASTERN_EUROPE
 from data_connectors.demo.common import rng
 from data_connectors.demo.profiles import profiles
+from domain.datasets import EASTERN_EUROPE
 
 FIRST_WEEK = date(2021, 1, 4)  # Monday of ISO week 2021-W01
 N_WEEKS = 156  # to the week starting 2023-12-25

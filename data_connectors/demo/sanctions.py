@@ -16,9 +16,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
-from data_connectors.canonical import SANCTION_TYPES
 from data_connectors.demo.common import rng
 from data_connectors.demo.profiles import profiles
+from domain.canonical import SANCTION_TYPES
 
 FIRST_DAY = date(2021, 1, 4)
 N_DAYS = (date(2023, 12, 29) - FIRST_DAY).days

@@ -21,8 +21,6 @@ from typing import Any
 
 import polars as pl
 
-from data_connectors.areas import COUNTRY_NAME, UnknownArea, area_by_name
-from data_connectors.datasets import DATASETS
 from data_connectors.jobindsats.client import (
     JobindsatsClient,
     JobindsatsRequestError,
@@ -30,7 +28,6 @@ from data_connectors.jobindsats.client import (
     TableMeta,
 )
 from data_connectors.jobindsats.mappings import mapping
-from data_connectors.periods import PERIOD_TYPES, PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import (
     ROW,
@@ -39,6 +36,9 @@ from data_connectors.readers.tabular import (
     body_from_rows,
     to_aggregate,
 )
+from domain.areas import COUNTRY_NAME, UnknownArea, area_by_name
+from domain.datasets import DATASETS
+from domain.periods import PERIOD_TYPES, PeriodError, parse_period
 
 DEFAULT_MAX_CELLS = 100_000
 AREA_HIERARCHY = "_nykom"

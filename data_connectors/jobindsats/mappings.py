@@ -2,8 +2,8 @@
 
 Jobindsats labels columns in Danish and changes them between versions (v2's
 ``... arbejdsstyrken 16-66 år`` became ``... arbejdsstyrken``). Every label a table may
-publish is declared here once, next to the measure id (``data_connectors.datasets``) or
-canonical dimension (``data_connectors.canonical.DIMENSIONS``) it stands for. A label that
+publish is declared here once, next to the measure id (``domain.datasets``) or
+canonical dimension (``domain.canonical.DIMENSIONS``) it stands for. A label that
 is not declared stops the import with a message naming it and the table: update this file
 after checking what the new label means.
 
@@ -19,8 +19,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from data_connectors.canonical import TOTAL
-from data_connectors.datasets import (
+from domain.canonical import TOTAL
+from domain.datasets import (
     BENEFIT_GROUPS_BENCHMARK,
     BENEFIT_RATES,
     DATASETS,

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import polars as pl
 
-from data_connectors.canonical import AGGREGATE_KEY, DIMENSIONS, PERSON_TABLES, validate
 from data_connectors.local import crm, origin, persons
 from data_connectors.local.common import LocalData
 from data_connectors.local.raw import DEFAULT_MAX_BYTES, label_score, read_local_raw
@@ -22,6 +21,7 @@ from data_connectors.local.spec import Column, Template
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import RawTable
 from data_connectors.store import ImportResult, Store, sha256_file
+from domain.canonical import AGGREGATE_KEY, DIMENSIONS, PERSON_TABLES, validate
 
 __all__ = [
     "CONVERTERS",

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from data_connectors import areas
-from data_connectors.canonical import DIMENSIONS, TOTAL, AggregateSchema
-from data_connectors.periods import parse_period
 from data_connectors.readers.tabular import ROW
+from domain import areas
+from domain.canonical import DIMENSIONS, TOTAL, AggregateSchema
+from domain.periods import parse_period
 
 
 @dataclass(frozen=True)

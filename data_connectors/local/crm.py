@@ -17,8 +17,8 @@ from data_connectors.jobindsats.mappings import norm_label
 from data_connectors.local.common import LocalData, aggregate_rows, area_names
 from data_connectors.local.parse import parse_table
 from data_connectors.local.spec import Column, Template
-from data_connectors.periods import month_range
 from data_connectors.readers.tabular import RawTable
+from domain.periods import month_range
 
 VISIT = "besøg"
 CAMPAIGN = "kampagne"

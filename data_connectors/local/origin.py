@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_connectors.canonical import TOTAL
-from data_connectors.datasets import EASTERN_EUROPE
 from data_connectors.jobindsats.mappings import norm_label
 from data_connectors.local.common import LocalData, aggregate_rows, area_names
 from data_connectors.local.parse import first_duplicate, parse_table
 from data_connectors.local.spec import Column, Template
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import ROW, RawTable
+from domain.canonical import TOTAL
+from domain.datasets import EASTERN_EUROPE
 
 DATASET = "fasit_forsikrede_oprindelse"
 TOTAL_WORDS = {norm_label(x) for x in ("I alt", "Alle", "Alle lande", "Oprindelsesland i alt")}

@@ -15,7 +15,6 @@ from typing import Any
 
 import polars as pl
 
-from data_connectors.areas import UnknownArea, area, area_by_name
 from data_connectors.jobindsats.mappings import norm_label
 from data_connectors.local.spec import Column, Template
 from data_connectors.readers.errors import ReadError
@@ -29,6 +28,7 @@ from data_connectors.readers.tabular import (
     squash,
     text_col,
 )
+from domain.areas import UnknownArea, area, area_by_name
 
 CPR_MESSAGE = (
     "looks like a CPR number (10 digits beginning with a valid ddmmyy date): only "

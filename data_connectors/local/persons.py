@@ -12,12 +12,12 @@ from dataclasses import replace
 
 import polars as pl
 
-from data_connectors.canonical import REVIEW_OUTCOMES, SANCTION_TYPES
 from data_connectors.local.common import LocalData, area_names
 from data_connectors.local.parse import first_duplicate, parse_table
 from data_connectors.local.spec import Column, Template, choices
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import ROW, RawTable
+from domain.canonical import REVIEW_OUTCOMES, SANCTION_TYPES
 
 PERSON_ID = Column(
     "Person-id",
@@ -364,7 +364,7 @@ def _periods(df: pl.DataFrame, col: str) -> tuple[str, ...]:
 
 
 def _done(tmpl: Template, table: RawTable, rows: pl.DataFrame, period_col: str) -> LocalData:
-    from data_connectors.canonical import PERSON_TABLES
+    from domain.canonical import PERSON_TABLES
 
     schema = PERSON_TABLES[tmpl.target].schema
     df = rows.select(schema.column_names())

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from data_connectors.canonical import PERSON_TABLES
-from data_connectors.datasets import DATASETS
 from data_connectors.local.spec import Template
+from domain.canonical import PERSON_TABLES
+from domain.datasets import DATASETS
 
 # Inputs computed from a person table rather than imported as counts.
 COMPUTED_FROM: dict[str, str] = {

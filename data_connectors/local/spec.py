@@ -2,7 +2,7 @@
 
 A ``Template`` names the file layout a municipality fills in (CSV or Excel), what each
 column means (the "Kolonner" sheet of the Excel template), and where the rows go: an
-aggregate dataset (``data_connectors.datasets``) or a person table
+aggregate dataset (``domain.datasets``) or a person table
 (``canonical.PERSON_TABLES``).
 """
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import polars as pl
 
 from data_connectors.jobindsats.mappings import AREA_LABELS, PERIOD_LABELS, norm_label
-from data_connectors.periods import PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import NCELLS, ROW, RawTable, text_col
 from data_connectors.readers.text import decode_text
+from domain.periods import PeriodError, parse_period
 
 HEADER_SEARCH_ROWS = 60
 DELIMITERS = (";", "\t", ",")

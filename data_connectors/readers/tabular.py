@@ -21,17 +21,17 @@ from typing import Any
 
 import polars as pl
 
-from data_connectors.areas import UnknownArea, area_by_name
-from data_connectors.canonical import DIMENSIONS, TOTAL, AggregateSchema
-from data_connectors.datasets import DATASETS, SUBTOTALS
 from data_connectors.jobindsats.mappings import (
     MappingError,
     mapping,
     plan_columns,
     resolve_dataset,
 )
-from data_connectors.periods import PeriodError, parse_period
 from data_connectors.readers.errors import ReadError
+from domain.areas import UnknownArea, area_by_name
+from domain.canonical import DIMENSIONS, TOTAL, AggregateSchema
+from domain.datasets import DATASETS, SUBTOTALS
+from domain.periods import PeriodError, parse_period
 
 Cell = str | int | float | None
 

@@ -1,7 +1,7 @@
 """Municipalities, regions and the country: codes, names and name matching.
 
 The reference list (98 municipalities with official 3-digit codes and regions) ships as
-a constant in ``data_connectors/reference/municipalities.py``.
+a constant in ``domain/reference/municipalities.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import polars as pl
 
-from data_connectors.canonical import COUNTRY_CODE
-from data_connectors.reference.municipalities import MUNICIPALITIES, REGIONS, official_name
+from domain.canonical import COUNTRY_CODE
+from domain.reference.municipalities import MUNICIPALITIES, REGIONS, official_name
 
 COUNTRY_NAME = "Hele landet"
 

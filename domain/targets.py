@@ -13,9 +13,9 @@ from typing import Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from data_connectors.datasets import DATASETS
-from data_connectors.periods import PeriodError, parse_period
-from metrics.registry import METRICS
+from domain.datasets import DATASETS
+from domain.periods import PeriodError, parse_period
+from domain.registry import METRICS
 
 # Units of metrics that count something (never below zero).
 COUNT_UNITS = ("fuldtidspersoner", "personer", "antal")
