@@ -392,31 +392,6 @@ def ranking_bar(
     return fig
 
 
-def bars(
-    df: pl.DataFrame,
-    *,
-    x: str,
-    y: str = "value",
-    title: str,
-    unit: str,
-    spec: str = ",.1f",
-    highlight: str | None = None,
-) -> go.Figure:
-    """Plain vertical bars (latest value per group or area)."""
-    colours = [HIGHLIGHT if highlight is not None and v == highlight else MAIN for v in df[x]]
-    fig = go.Figure(
-        go.Bar(
-            x=df[x].to_list(),
-            y=df[y].to_list(),
-            marker={"color": colours},
-            hovertemplate=f"%{{x}}: %{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}<extra></extra>",
-        )
-    )
-    base_layout(fig, title=title, unit=unit, legend=False)
-    fig.update_layout(hovermode="closest")
-    return fig
-
-
 def rate_with_interval(
     df: pl.DataFrame,
     *,

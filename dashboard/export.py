@@ -305,16 +305,6 @@ def figure_bytes(
     return bytes(data)
 
 
-def stop_kaleido() -> None:
-    global _kaleido_started
-    with _kaleido_lock:
-        if _kaleido_started:
-            import kaleido
-
-            kaleido.stop_sync_server(silence_warnings=True)
-            _kaleido_started = False
-
-
 def file_stem(*parts: str) -> str:
     """A safe file name stem from labels: ``favrskov-2022-langtidsledighed``."""
     text = "-".join(p for p in parts if p)

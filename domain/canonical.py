@@ -255,10 +255,6 @@ def _find_row(indexed: pl.DataFrame, key: dict[str, Any]) -> int | None:
     return int(hit[0]) if len(hit) else None
 
 
-def empty_aggregate() -> pl.DataFrame:
-    return AggregateSchema.create_empty()
-
-
 class FlexjobMonthSchema(dy.Schema):
     """Monthly effective weekly hours per person in flexjob (the municipality's own data).
 

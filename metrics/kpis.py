@@ -66,10 +66,6 @@ class MissingInput(LookupError):
     """None of the inputs a metric can be computed from is loaded."""
 
 
-def empty_raw() -> pl.LazyFrame:
-    return pl.DataFrame(schema=RAW_SCHEMA).lazy()
-
-
 def _null_sum(col: str) -> pl.Expr:
     """Sum that stays null when every value is null (a suppressed cell is not a zero)."""
     return pl.when(pl.col(col).is_not_null().any()).then(pl.col(col).sum()).otherwise(None)
