@@ -13,19 +13,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from dashboard.export import Footnote
+from data_connectors import plans
+from data_connectors.demo import is_demo_source
 from data_connectors.settings import Settings
 from data_connectors.store import Store
 from domain import datasets
 from domain.areas import area
 from domain.canonical import PERSON_TABLES
 from domain.periods import parse_period
-from domain.registry import SeriesBreak
+from domain.registry import MetricDef, SeriesBreak
+from domain.targets import ComparisonGroup, Plan
+from metrics import api
 
 StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
 Inputs = Mapping[str, pl.LazyFrame]
@@ -82,20 +85,12 @@ def catalogue(key: StoreKey) -> pl.DataFrame | None:
     return _store(key).read_meta("jobindsats_catalogue")
 
 
-def _is_demo_source(source: str) -> bool:
-    try:
-        from data_connectors.demo import is_demo_source
-    except ImportError:  # demo builder not there yet
-        return source.lower().startswith("demo")
-    return bool(is_demo_source(source))
-
-
 def demo_datasets(key: StoreKey) -> set[str]:
     """Datasets whose rows come from the demo generator."""
     st_ = status(key)
     out: set[str] = set()
     for ds, src in zip(st_["dataset_id"], st_["source"], strict=True):
-        if src and any(_is_demo_source(s.strip()) for s in str(src).split(",")):
+        if src and any(is_demo_source(s.strip()) for s in str(src).split(",")):
             out.add(str(ds))
     if out:  # person tables carry no source column: demo when the aggregates are
         out.update(t for t in st_["dataset_id"] if t in PERSON_TABLES)
@@ -171,22 +166,16 @@ def footnote(
 # -- metrics -----------------------------------------------------------------------------
 
 
-def list_metrics() -> list[Any]:
-    from metrics import api
-
+def list_metrics() -> list[MetricDef]:
     return list(api.list_metrics())
 
 
-def get_metric(metric_id: str) -> Any:
-    from metrics import api
-
+def get_metric(metric_id: str) -> MetricDef:
     return api.get_metric(metric_id)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def benchmark_table(key: StoreKey, municipality: str) -> pl.DataFrame:
-    from metrics import api
-
     return api.benchmark_table(inputs(key), municipality=municipality)
 
 
@@ -199,8 +188,6 @@ def kpi_series(
     start: str | None = None,
     end: str | None = None,
 ) -> pl.DataFrame:
-    from metrics import api
-
     return api.kpi_series(
         inputs(key),
         metric_id,
@@ -219,8 +206,6 @@ def comparison(
     start: str | None = None,
     end: str | None = None,
 ) -> pl.DataFrame:
-    from metrics import api
-
     return api.comparison(
         inputs(key),
         metric_id,
@@ -233,8 +218,6 @@ def comparison(
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def ranking(key: StoreKey, metric_id: str, year: int | None = None) -> pl.DataFrame:
-    from metrics import api
-
     return api.ranking(inputs(key), metric_id, year=year)
 
 
@@ -242,24 +225,17 @@ def ranking(key: StoreKey, metric_id: str, year: int | None = None) -> pl.DataFr
 def sanction_quality(
     key: StoreKey, municipality: str | None = None, by: str | None = None
 ) -> pl.DataFrame:
-    from metrics import api
-
     return api.sanction_quality(inputs(key), municipality=municipality, by=by)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def national_sanction_reference() -> pl.DataFrame:
-    from metrics import api
-
-    ref = api.national_sanction_reference()
-    return ref if isinstance(ref, pl.DataFrame) else pl.DataFrame(ref)
+    return api.national_sanction_reference()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def national_casework_reference() -> pl.DataFrame:
     """STAR's focus audits: area, indicator, share (pct, may be null), n, source, note."""
-    from metrics import api
-
     return api.national_casework_reference()
 
 
@@ -285,14 +261,10 @@ TARGETS_DIR: Path | None = None
 
 
 def targets_dir() -> Path:
-    from data_connectors import plans
-
     return TARGETS_DIR if TARGETS_DIR is not None else plans.targets_dir()
 
 
 def _plan_paths() -> list[Path]:
-    from data_connectors import plans
-
     return sorted(Path(p[2]).resolve() for p in plans.available_plans(targets_dir()))
 
 
@@ -301,7 +273,7 @@ def _plan_index(sig: tuple[tuple[str, int], ...]) -> list[PlanRef]:
     out: list[PlanRef] = []
     for path_s, mtime in sig:
         plan = load_plan(path_s, mtime)
-        name = getattr(plan, "municipality_name", None) or area(plan.municipality_code).name
+        name = plan.municipality_name or area(plan.municipality_code).name
         out.append(
             PlanRef(
                 path_s, mtime, plan.municipality_code, name, int(plan.year), str(plan.title or "")
@@ -317,10 +289,8 @@ def plan_index() -> list[PlanRef]:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def load_plan(path: str, mtime: int) -> Any:
+def load_plan(path: str, mtime: int) -> Plan:
     """The parsed plan (a pydantic model); cached per path and file time."""
-    from data_connectors import plans
-
     return plans.load_plan(Path(path))
 
 
@@ -333,27 +303,19 @@ def find_plan(municipality: str, year: int) -> PlanRef | None:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def evaluate_plan(key: StoreKey, plan_path: str, mtime: int) -> pl.DataFrame:
-    from metrics import api
-
     return api.evaluate_plan(inputs(key), load_plan(plan_path, mtime))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _comparison_groups(folder: str) -> Any:
-    from data_connectors import plans
+def _comparison_groups(folder: str) -> list[ComparisonGroup]:
+    """The groups file of the plan folder (none: no groups). A malformed file is an error
+    naming the file and field, shown on the page, never ignored."""
+    return plans.load_comparison_groups(Path(folder) / plans.GROUPS_FILE_NAME)
 
-    return plans.load_comparison_groups(Path(folder) / "comparison_groups.toml")
 
-
-def comparison_group(municipality: str) -> Any:
+def comparison_group(municipality: str) -> ComparisonGroup | None:
     """The comparison group the municipality belongs to (first match), if any."""
-    try:
-        groups = _comparison_groups(str(targets_dir()))
-    except Exception:  # no groups file: the metrics layer uses its default
-        return None
-    items = groups.values() if isinstance(groups, Mapping) else groups
-    for g in items:
-        members = getattr(g, "members", None) or getattr(g, "municipality_codes", None) or ()
-        if municipality in members:
+    for g in _comparison_groups(str(targets_dir())):
+        if municipality in g.members:
             return g
     return None

@@ -48,3 +48,18 @@ def test_a_plan_name_with_html_is_shown_as_text(
 
 def test_status_badge_escapes_its_text() -> None:
     assert "<script>" not in components.status_badge("<script>x</script>")
+
+
+def test_a_malformed_comparison_groups_file_is_an_error_not_silence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It used to be swallowed (``except Exception``), so the group quietly vanished."""
+    (tmp_path / "comparison_groups.toml").write_text("[[group]]\nid = 'x'\n", encoding="utf-8")
+    monkeypatch.setattr(loaders, "TARGETS_DIR", tmp_path)
+    st.cache_resource.clear()
+    with pytest.raises(ValueError, match="comparison_groups.toml"):
+        loaders.comparison_group("710")
+    (tmp_path / "comparison_groups.toml").unlink()
+    st.cache_resource.clear()
+    assert loaders.comparison_group("710") is None  # no file: no group
+    st.cache_resource.clear()
