@@ -57,7 +57,7 @@ def test_a_malformed_comparison_groups_file_is_an_error_not_silence(
     (tmp_path / "comparison_groups.toml").write_text("[[group]]\nid = 'x'\n", encoding="utf-8")
     monkeypatch.setattr(loaders, "TARGETS_DIR", tmp_path)
     st.cache_resource.clear()
-    with pytest.raises(ValueError, match="comparison_groups.toml"):
+    with pytest.raises(ValueError, match=r"comparison_groups\.toml"):
         loaders.comparison_group("710")
     (tmp_path / "comparison_groups.toml").unlink()
     st.cache_resource.clear()
