@@ -63,3 +63,27 @@ def test_a_malformed_comparison_groups_file_is_an_error_not_silence(
     st.cache_resource.clear()
     assert loaders.comparison_group("710") is None  # no file: no group
     st.cache_resource.clear()
+
+
+def test_the_kommuner_link_names_the_plan_by_year_never_by_a_server_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    build_store(data_dir)
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
+    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params.update({"kommune": "710", "aar": "2022"})
+    at.run()
+    at.switch_page("views/kommuner.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    plan = at.query_params["plan"]
+    assert plan in ("2022", ["2022"])
+    assert "Planens mål: Favrskov 2022: Testplan 2022" in [s.value for s in at.subheader]
+    st.cache_data.clear()

@@ -33,15 +33,15 @@ if year is None:
 # -- plan --------------------------------------------------------------------------------
 plans = loaders.plan_index()
 own_plans = [p for p in plans if p.municipality_code == muni]
-plan_options = [NO_PLAN, *[p.path for p in own_plans]]
-labels = {p.path: p.label for p in own_plans}
+# The link names the plan by its year (``plan=2022``), never by a file on the server.
+by_year = {str(p.year): p for p in own_plans}
 chosen = state.choose(
     state.PLAN,
     "Beskæftigelsesplan",
-    plan_options,
+    [NO_PLAN, *by_year],
     page=PAGE,
-    format_func=lambda p: "Ingen plan" if p == NO_PLAN else labels[p],
-    default=next((p.path for p in own_plans if p.year == year), NO_PLAN),
+    format_func=lambda y: "Ingen plan" if y == NO_PLAN else by_year[y].label,
+    default=str(year) if str(year) in by_year else NO_PLAN,
     container=st.sidebar,
 )
 if plans:
@@ -49,7 +49,7 @@ if plans:
         "Planfiler i targets/: " + ", ".join(f"{p.municipality_name} {p.year}" for p in plans)
     )
 if chosen and chosen != NO_PLAN:
-    ref = next(p for p in own_plans if p.path == chosen)
+    ref = by_year[chosen]
     evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime)
     st.subheader(f"Planens mål: {ref.label}")
     components.table(components.evaluation_table(evaluation), numbers=components.EVALUATION_NUMBERS)
