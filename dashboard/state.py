@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -67,19 +68,26 @@ def choose(
     container: Any = None,
     help: str | None = None,
 ) -> T | None:
-    """A selectbox bound to query parameter ``name``; returns the chosen option."""
+    """A selectbox bound to query parameter ``name``; returns the chosen option.
+
+    A link (a new session's first run) whose value is not an option stops the page with a
+    Danish message and a link to a valid view: never another municipality's or year's
+    numbers under a link that asked for something else.
+    """
     if not options:
         remember(name, None)
         return None
     wanted = current(name)
     params = [to_param(o) for o in options]
+    key = f"{page}:{name}"
+    from_link = st.query_params.get(name)
+    bad_link = bool(from_link) and from_link not in params and f"{key}:last" not in st.session_state
     if wanted in params:
         index = params.index(wanted)
     elif default is not None and default in options:
         index = list(options).index(default)
     else:
         index = 0
-    key = f"{page}:{name}"
     # A remembered widget value that is no longer an option (e.g. after a new import).
     if key in st.session_state and st.session_state[key] not in options:
         del st.session_state[key]
@@ -93,5 +101,14 @@ def choose(
         label, options, index=index, key=key, format_func=format_func, help=help
     )
     st.session_state[f"{key}:last"] = to_param(value)
+    if bad_link:
+        valid = {k: v for k, v in st.query_params.to_dict().items() if k != name}
+        valid[name] = to_param(value)
+        st.error(
+            f"Linket peger på {label.lower()} »{from_link}«, som ikke findes her. "
+            "Der vises ingen tal for det."
+        )
+        st.markdown(f"[Vis i stedet {format_func(value)}](?{urlencode(valid)})")
+        st.stop()
     remember(name, to_param(value))
     return value

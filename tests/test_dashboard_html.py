@@ -87,3 +87,40 @@ def test_the_kommuner_link_names_the_plan_by_year_never_by_a_server_path(
     assert plan in ("2022", ["2022"])
     assert "Planens mål: Favrskov 2022: Testplan 2022" in [s.value for s in at.subheader]
     st.cache_data.clear()
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "shown"),
+    [
+        ("views/overblik.py", {"kommune": "999", "aar": "2022"}, "kommune »999«"),
+        ("views/overblik.py", {"kommune": "710", "aar": "1800"}, "planår »1800«"),
+        ("views/maal.py", {"kommune": "710", "aar": "2022", "maal": "abc"}, "mål »abc«"),
+        ("views/kommuner.py", {"kommune": "999"}, "kommune »999«"),
+    ],
+)
+def test_a_bad_link_shows_a_danish_message_and_no_numbers(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page: str,
+    params: dict[str, str],
+    shown: str,
+) -> None:
+    data_dir = tmp_path / "data"
+    build_store(data_dir)
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
+    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.switch_page(page)
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(e.value for e in at.error)
+    assert f"Linket peger på {shown}, som ikke findes her" in errors
+    assert not at.metric and not at.dataframe  # no other municipality's or year's numbers
+    assert any(m.value.startswith("[Vis i stedet ") for m in at.markdown)
+    st.cache_data.clear()

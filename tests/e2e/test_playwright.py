@@ -25,6 +25,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
+EXPECT_TIMEOUT = 60_000
+"""ms an expectation waits: a page that loads in 1 s alone can take 20 s on a busy
+2-core machine (seen in a full run), so the default 5 s made the browser tests flaky."""
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -140,6 +143,8 @@ def _settle(page: object) -> None:
 def test_overblik_switch_target_and_download(server: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -204,6 +209,8 @@ def test_deep_link_keeps_the_router_and_prints_cleanly(server: str, tmp_path: Pa
     Overblik keeps the plan's order, hides buttons and never splits a card."""
     from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT)
+
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -228,6 +235,7 @@ def test_deep_link_keeps_the_router_and_prints_cleanly(server: str, tmp_path: Pa
             _settle(page)
             page.emulate_media(media="print")
             cards = page.locator("[class*='st-key-jm-card']")
+            expect(cards.nth(1)).to_be_visible()  # the page has run, not just started
             n = cards.count()
             assert n >= 2
             boxes = [cards.nth(i).bounding_box() for i in range(n)]
@@ -249,6 +257,8 @@ def test_upload_on_the_data_page_previews_then_stores_on_confirm(
     refused and changes nothing; a good one is previewed, stored only on "Gem i lageret",
     and counted: 3 visits in January 2022 and 1 in February (by hand)."""
     from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=EXPECT_TIMEOUT)
 
     from data_connectors.store import Store
 
