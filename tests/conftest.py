@@ -32,3 +32,27 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JOBMAAL_DATA_DIR", str(tmp_path / "settings-data"))
     monkeypatch.delenv("JOBMAAL_DATABASE_URL", raising=False)
     monkeypatch.delenv("JOBMAAL_JOBINDSATS_API_KEY", raising=False)
+
+
+@pytest.fixture
+def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The hand-worked store of ``tests/test_dashboard_pages.py`` (its docstring works the
+    numbers) with its plan and comparison group, for AppTests; yields the data dir."""
+    import streamlit as st
+
+    from dashboard import loaders
+    from tests.test_dashboard_pages import GROUPS, PLAN, build_store
+
+    data_dir = tmp_path / "data"
+    build_store(data_dir)
+    targets = tmp_path / "targets"
+    targets.mkdir()
+    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
+    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield data_dir
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -10,25 +10,17 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import components, loaders
-from tests.test_dashboard_pages import APP, GROUPS, PLAN, TIMEOUT, build_store
+from tests.test_dashboard_pages import APP, PLAN, TIMEOUT
 
 EVIL = '<img src=x onerror="alert(1)">Favrskov'
 
 
-def test_a_plan_name_with_html_is_shown_as_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data_dir = tmp_path / "data"
-    build_store(data_dir)
-    targets = tmp_path / "targets"
-    targets.mkdir()
+def test_a_plan_name_with_html_is_shown_as_text(app_env: Path) -> None:
     plan = PLAN.replace('municipality_name = "Favrskov"', f"municipality_name = '{EVIL}'")
     assert EVIL in plan
-    (targets / "710-2022.toml").write_text(plan, encoding="utf-8")
-    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
-    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
-    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
+    (app_env.parent / "targets" / "710-2022.toml").write_text(plan, encoding="utf-8")
     st.cache_data.clear()
+    st.cache_resource.clear()
     for page in ("views/overblik.py", "views/maal.py"):
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
         at.query_params.update({"kommune": "710", "aar": "2022", "maal": "2"})
@@ -65,18 +57,7 @@ def test_a_malformed_comparison_groups_file_is_an_error_not_silence(
     st.cache_resource.clear()
 
 
-def test_the_kommuner_link_names_the_plan_by_year_never_by_a_server_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data_dir = tmp_path / "data"
-    build_store(data_dir)
-    targets = tmp_path / "targets"
-    targets.mkdir()
-    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
-    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
-    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
-    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
-    st.cache_data.clear()
+def test_the_kommuner_link_names_the_plan_by_year_never_by_a_server_path(app_env: Path) -> None:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params.update({"kommune": "710", "aar": "2022"})
     at.run()
@@ -86,7 +67,6 @@ def test_the_kommuner_link_names_the_plan_by_year_never_by_a_server_path(
     plan = at.query_params["plan"]
     assert plan in ("2022", ["2022"])
     assert "Planens mål: Favrskov 2022: Testplan 2022" in [s.value for s in at.subheader]
-    st.cache_data.clear()
 
 
 @pytest.mark.parametrize(
@@ -99,21 +79,8 @@ def test_the_kommuner_link_names_the_plan_by_year_never_by_a_server_path(
     ],
 )
 def test_a_bad_link_shows_a_danish_message_and_no_numbers(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    page: str,
-    params: dict[str, str],
-    shown: str,
+    app_env: Path, page: str, params: dict[str, str], shown: str
 ) -> None:
-    data_dir = tmp_path / "data"
-    build_store(data_dir)
-    targets = tmp_path / "targets"
-    targets.mkdir()
-    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
-    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
-    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
-    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
-    st.cache_data.clear()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.switch_page(page)
     at.query_params.update(params)
@@ -123,4 +90,3 @@ def test_a_bad_link_shows_a_danish_message_and_no_numbers(
     assert f"Linket peger på {shown}, som ikke findes her" in errors
     assert not at.metric and not at.dataframe  # no other municipality's or year's numbers
     assert any(m.value.startswith("[Vis i stedet ") for m in at.markdown)
-    st.cache_data.clear()

@@ -157,23 +157,6 @@ def build_store(data_dir: Path, source: str = "Jobindsats") -> Store:
     return store
 
 
-@pytest.fixture
-def app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    data_dir = tmp_path / "data"
-    build_store(data_dir)
-    targets = tmp_path / "targets"
-    targets.mkdir()
-    (targets / "710-2022.toml").write_text(PLAN, encoding="utf-8")
-    (targets / "comparison_groups.toml").write_text(GROUPS, encoding="utf-8")
-    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
-    monkeypatch.setattr(loaders, "TARGETS_DIR", targets)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield data_dir
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
 def _app(page: str | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params.update(params)
