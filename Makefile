@@ -34,15 +34,23 @@ $(STAMP): uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-# Debian chromium is what kaleido (PNG/SVG export) and Playwright drive; never a browser
-# download of their own.
+# Debian's packages the tests drive for real, installed once when root and missing:
+# chromium (kaleido PNG/SVG export, Playwright), poppler-utils (pdftotext/pdftoppm read the
+# committee report back), postgresql (the review register runs on PostgreSQL as well as
+# SQLite), a Java runtime (one KPI runs on a local PySpark session). Never a browser or
+# database download of their own.
+DEBIAN_DEPS := chromium fonts-dejavu-core poppler-utils postgresql openjdk-17-jre-headless
 system-deps:
-	@if command -v chromium >/dev/null 2>&1; then :; \
+	@missing=""; \
+	for pkg in $(DEBIAN_DEPS); do \
+		dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "installing Debian chromium (once)"; \
+		echo "installing Debian packages (once):$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium fonts-dejavu-core >/dev/null; \
-	else echo "warning: chromium missing and not root: browser tests will be skipped"; fi
+			$$missing >/dev/null; \
+	else echo "warning: missing$$missing and not root: the tests that need them are skipped"; fi
 
 lint: setup
 	$(BIN)/ruff check .
