@@ -114,7 +114,7 @@ def month_ticks(dates: Sequence[date], max_ticks: int = 12) -> tuple[list[date],
     return picked, [f"{MONTHS_SHORT[d.month - 1]} {d.year % 100:02d}" for d in picked]
 
 
-def _apply_month_axis(fig: go.Figure, dates: Sequence[date]) -> None:
+def apply_month_axis(fig: go.Figure, dates: Sequence[date]) -> None:
     vals, text = month_ticks(dates)
     if vals:
         fig.update_xaxes(tickmode="array", tickvals=vals, ticktext=text)
@@ -150,9 +150,9 @@ def trend(
     fig = go.Figure()
     hover = f"%{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}"
     dates: list[date] = list(s["period_start"])
-    s = _gaps_at(s, breaks)
+    s = gaps_at(s, breaks)
     if last_year is not None and last_year.height:
-        ly = _gaps_at(last_year.sort("period_start"), breaks)
+        ly = gaps_at(last_year.sort("period_start"), breaks)
         shifted = [d.replace(year=d.year + 1) for d in ly["period_start"]]
         fig.add_trace(
             go.Scatter(
@@ -205,6 +205,17 @@ def trend(
             )
         )
         dates.extend([x0, x1])
+    mark_breaks(fig, series, last_year, breaks)
+    base_layout(fig, title=title, unit=unit, height=height)
+    apply_month_axis(fig, dates)
+    return fig
+
+
+def mark_breaks(
+    fig: go.Figure, series: pl.DataFrame, last_year: pl.DataFrame | None, breaks: Sequence[date]
+) -> None:
+    """A dashed vertical line marked "Databrud (jul 2025)" at each break inside the series
+    (and inside last year's line, drawn a year on)."""
     own = [(b, b) for b in _inside(series, breaks)]
     if last_year is not None:  # a break in last year's line, where that line is drawn
         own += [(b.replace(year=b.year + 1), b) for b in _inside(last_year, breaks)]
@@ -214,9 +225,6 @@ def trend(
             x=x, y=1, yref="paper", text=f"Databrud ({MONTHS_SHORT[b.month - 1]} {b.year})",
             showarrow=False, xanchor="left", font={"color": HIGHLIGHT, "size": 12},
         )  # fmt: skip
-    base_layout(fig, title=title, unit=unit, height=height)
-    _apply_month_axis(fig, dates)
-    return fig
 
 
 def _inside(s: pl.DataFrame, breaks: Sequence[date]) -> list[date]:
@@ -225,7 +233,7 @@ def _inside(s: pl.DataFrame, breaks: Sequence[date]) -> list[date]:
     return [b for b in breaks if months and min(months) < b <= max(months)]
 
 
-def _gaps_at(s: pl.DataFrame, breaks: Sequence[date]) -> pl.DataFrame:
+def gaps_at(s: pl.DataFrame, breaks: Sequence[date]) -> pl.DataFrame:
     """``s`` with an empty point the day before each break inside it: the line stops."""
     days = [b - timedelta(days=1) for b in _inside(s, breaks)]
     if not days:
@@ -234,35 +242,6 @@ def _gaps_at(s: pl.DataFrame, breaks: Sequence[date]) -> pl.DataFrame:
         pl.lit(None, s.schema["value"]).alias("value")
     )
     return pl.concat([s, gaps], how="diagonal_relaxed").sort("period_start")
-
-
-def sparkline(series: pl.DataFrame, *, unit: str, target: float | None = None) -> go.Figure:
-    """A small trend for a card: the line and the target, no legend."""
-    s = series.sort("period_start")
-    fig = go.Figure(
-        go.Scatter(
-            x=s["period_start"].to_list(),
-            y=s["value"].to_list(),
-            mode="lines+markers",
-            line={"color": MAIN, "width": 2},
-            marker={"size": 4},
-            hovertemplate=f"%{{y:,.1f}}{_axis_suffix(unit)}<extra></extra>",
-        )
-    )
-    if target is not None and s.height:
-        fig.add_hline(y=target, line={"color": TARGET, "width": 2, "dash": "dash"})
-    fig.update_layout(
-        separators=SEPARATORS,
-        template="plotly_white",
-        height=140,
-        margin={"l": 40, "r": 10, "t": 10, "b": 25},
-        showlegend=False,
-        font={"family": FONT, "size": 11},
-    )
-    fig.update_yaxes(ticksuffix=_axis_suffix(unit), nticks=4)
-    _apply_month_axis(fig, list(s["period_start"]))
-    fig.update_xaxes(nticks=4)
-    return fig
 
 
 def lines_by(
@@ -294,7 +273,7 @@ def lines_by(
             )
         )
     base_layout(fig, title=title, unit=unit, height=height)
-    _apply_month_axis(fig, list(df["period_start"]) if df.height else [])
+    apply_month_axis(fig, list(df["period_start"]) if df.height else [])
     return fig
 
 

@@ -302,8 +302,12 @@ def find_plan(municipality: str, year: int) -> PlanRef | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def evaluate_plan(key: StoreKey, plan_path: str, mtime: int) -> pl.DataFrame:
-    return api.evaluate_plan(inputs(key), load_plan(plan_path, mtime))
+def evaluate_plan(
+    key: StoreKey, plan_path: str, mtime: int, as_of: str | None = None
+) -> pl.DataFrame:
+    """The plan judged with the data up to ``as_of`` (a month code; None: all data), by
+    the same rules as ``jobmaal targets --as-of``."""
+    return api.evaluate_plan(inputs(key), load_plan(plan_path, mtime), as_of=as_of)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import loaders, state
 from domain.areas import area, municipalities
+from metrics.danish import period_label
 
 DEFAULT_MUNICIPALITY = "710"  # Favrskov: the example plan of the brief
 
@@ -56,6 +57,28 @@ def pick_municipality(page: str, container: Any = None) -> str:
         container=box,
     )
     return code or DEFAULT_MUNICIPALITY
+
+
+LATEST = "seneste"
+
+
+def pick_as_of(page: str, year: int, container: Any = None) -> str | None:
+    """ "Status pr." a month of the plan year (``pr=2022M06`` in the URL): the plan is
+    judged with the data up to that month, as ``jobmaal targets --as-of`` does. None:
+    all loaded data."""
+    box = container if container is not None else st.sidebar
+    months = [f"{year}M{m:02d}" for m in range(12, 0, -1)]
+    chosen = state.choose(
+        state.PR,
+        "Status pr.",
+        [LATEST, *months],
+        page=page,
+        format_func=lambda c: "Seneste tal" if c == LATEST else period_label(c),
+        default=LATEST,
+        container=box,
+        help="Vis målene, som de stod ved udgangen af en måned i planåret.",
+    )
+    return None if chosen in (None, LATEST) else chosen
 
 
 def pick_year(page: str, years: list[int], container: Any = None) -> int | None:

@@ -23,6 +23,7 @@ OPDELING = "opdeling"
 KPI = "kpi"
 PLAN = "plan"
 TILSYN = "tilsyn"
+PR = "pr"  # "status pr." month of the plan year, e.g. pr=2022M06
 
 _MEMORY = "_jobmaal_selection"
 

@@ -52,6 +52,22 @@ class MetricDef:
     def is_rate(self) -> bool:
         return self.unit == "pct"
 
+    @property
+    def chart_kind(self) -> str:
+        """How a target on this metric is drawn, from how its year is judged:
+        ``cumulative`` (a yearly sum), ``running_average`` (a yearly average),
+        ``reference_month`` (one month a year) or ``end_of_year`` (the year-end value)."""
+        return CHART_KINDS[self.year_agg]
+
+
+CHART_KINDS: dict[str, str] = {
+    "sum": "cumulative",
+    "mean": "running_average",
+    "ref_month": "reference_month",
+    "last": "end_of_year",
+}
+"""The chart kind of each yearly aggregation (``MetricDef.chart_kind``)."""
+
 
 _PLAN = "Favrskov Kommune, Beskæftigelsesplan 2022, afsnit 4"
 

@@ -7,11 +7,18 @@ import html
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, local_help, pickers, state
-from domain.periods import parse_period
+from dashboard import charts, components, export, loaders, local_help, pagedata, pickers, state
+from dashboard.target_charts import target_chart
+from metrics.danish import period_label
 
 PAGE = "maal"
 NONE = "ingen"
+CHART_TITLES = {
+    "cumulative": "Året til dato måned for måned",
+    "running_average": "Måned for måned og årets gennemsnit til dato",
+    "reference_month": "Referencemåneden år for år",
+    "end_of_year": "Udvikling måned for måned mod målet ved årets udgang",
+}
 
 key = loaders.store_key()
 components.demo_banner(loaders.is_demo(key))
@@ -34,70 +41,43 @@ target_id = state.choose(
 )
 assert target_id is not None
 target = targets[target_id]
-metric = loaders.get_metric(target.metric_id)
+as_of = pickers.pick_as_of(PAGE, ref.year)
+evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime, as_of)
+view = pagedata.target_view(key, ref, target, evaluation, as_of)
+metric, row, f = view.metric, view.row, view.figures
 unit, spec = metric.unit, metric.fmt
 muni, year = ref.municipality_code, plan.year
 stem = export.file_stem(ref.municipality_name, str(year), target.id)
 
-evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime)
-row = evaluation.filter(pl.col("id") == target.id).row(0, named=True)
-
 st.title(target.label)
+status_month = f" · status pr. {period_label(as_of)}" if as_of else ""
 st.markdown(
-    f"{html.escape(ref.municipality_name)} · beskæftigelsesplan {year} · "
-    + components.status_badge(row["status"]),
+    f"{html.escape(ref.municipality_name)} · beskæftigelsesplan {year}{status_month} · "
+    + components.status_badge(view.status),
     unsafe_allow_html=True,
 )
 st.markdown(f"**Målet:** {target.wording}")
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric("Værdi", fmt.with_unit(row["value"], unit, spec))
-c2.metric("Mål", fmt.with_unit(row["target"], unit, spec))
-c3.metric("Afstand til mål", fmt.signed(row["gap"], unit, spec))
-c4.metric("Fremskrivning", fmt.with_unit(row["projection"], unit, spec))
-c5.metric("Udgangspunkt", fmt.with_unit(row["baseline"], unit, spec))
-if row.get("explanation"):
-    st.info(str(row["explanation"]))
+c1.metric("Værdi", f.text("value"))
+c2.metric("Mål", f.text("target"))
+c3.metric(f.gap_label, f.gap_text)
+c4.metric("Fremskrivning", f.text("projection"))
+c5.metric("Udgangspunkt", f.text("baseline"))
+if view.explanation:
+    st.info(view.explanation)
 local_help.missing_notice(metric.sources, loaders.inputs(key), key=f"{PAGE}:missing")
-if metric.year_agg == "sum":
-    st.caption("Målet gælder årets samlede antal; figuren viser månedernes tal.")
 with st.expander("Definition og kilde"):
     st.markdown(f"**{metric.label}.** {metric.definition}")
     st.markdown(f"Kilde: {metric.source_ref}")
-    if row.get("notes"):
-        for note in row["notes"]:
-            st.markdown(f"- {note}")
+    for note in view.notes:
+        st.markdown(f"- {note}")
 
-# -- trend -----------------------------------------------------------------------------
-st.subheader("Udvikling måned for måned")
-own_group = target.group or "I alt"
-series = loaders.kpi_series(
-    key, metric.id, (muni,), target.breakdown, f"{year - 1}M01", f"{year}M12"
-).filter(pl.col("group") == own_group)
-this_year = series.filter(pl.col("period_start").dt.year() == year)
-last_year = series.filter(pl.col("period_start").dt.year() == year - 1)
-baseline_label = "Udgangspunkt"
-if target.baseline_period:
-    first, _, last = target.baseline_period.partition("-")
-    baseline_label = f"Udgangspunkt ({fmt.period_span(first, last or first)})"
-fig = charts.trend(
-    this_year if this_year.height else series,
-    title=f"{metric.label}, {ref.municipality_name}",
-    unit=unit,
-    spec=spec,
-    target=row["target"] if metric.year_agg != "sum" else None,
-    target_year=year,
-    baseline=row["baseline"],
-    baseline_label=baseline_label,
-    last_year=last_year if this_year.height else None,
-    name=f"{year}",
-    breaks=[parse_period(b.period).start for b in metric.breaks],
-)
+# -- the target's chart: its kind follows the metric (target_charts) ----------------------
+st.subheader(CHART_TITLES[metric.chart_kind])
+series = view.series
+fig = target_chart(series, metric, view.line, title=f"{metric.label}, {ref.municipality_name}")
 components.chart(
-    fig,
-    data=series,
-    footnote=loaders.footnote(key, metric.sources, series, breaks=metric.breaks),
-    name=f"{stem}-udvikling",
-    key=f"{PAGE}:trend",
+    fig, data=series, footnote=view.footnote, name=f"{stem}-udvikling", key=f"{PAGE}:trend"
 )
 components.value_table(
     series.select("period", "area_name", "group", "value", "suppressed", "total_unknown"),

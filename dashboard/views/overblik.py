@@ -1,14 +1,17 @@
-"""Overblik: the committee's one page. One card per target of the chosen plan."""
+"""Overblik: the committee's one page. One card per target of the chosen plan.
+
+The data comes from ``pagedata.plan_page`` (build); this script only lays it out.
+"""
 
 from __future__ import annotations
 
 import html
-from typing import Any
 
-import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, local_help, pickers, state
+from dashboard import components, export, loaders, local_help, pagedata, pickers, state
+from dashboard.target_charts import target_chart
+from metrics.danish import period_label
 
 PAGE = "overblik"
 
@@ -26,88 +29,65 @@ if ref is None:
     st.page_link("views/kommuner.py", label="Gå til Kommuner", icon=":material/map:")
     st.stop()
 
-plan = loaders.load_plan(ref.path, ref.mtime)
+as_of = pickers.pick_as_of(PAGE, ref.year)
+page = pagedata.plan_page(key, ref, as_of)
+plan = page.plan
 st.title(f"{ref.municipality_name}: {plan.title}")
+status_month = f"pr. {period_label(as_of)}" if as_of else "med de seneste indlæste tal"
 st.caption(
-    f"Beskæftigelsesplan {plan.year}. Status for hvert mål, beregnet af de seneste indlæste "
-    "tal. Udskriv siden med browserens udskrivningsfunktion."
+    f"Beskæftigelsesplan {plan.year}. Status for hvert mål {status_month}. Udskriv siden "
+    "med browserens udskrivningsfunktion."
 )
 
-evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime)
-targets = {t.id: t for t in plan.targets}
-loaded = set(loaders.inputs(key))
-
-counts = evaluation.group_by("status").len()
-summary = {str(s): int(n) for s, n in counts.iter_rows()}
-order = ("nået", "på rette vej", "i risiko", "ikke nået", "ingen data")
-parts = [
-    f"{components.status_dot(s)} {summary[s]} {s}"
-    for s in order
-    if summary.get(s)  # counts of targets, not of persons
-]
+parts = [f"{components.status_dot(s)} {n} {s}" for s, n in page.summary]  # targets, not persons
 st.markdown(" &nbsp;·&nbsp; ".join(parts), unsafe_allow_html=True)
+
+
+def card(view: pagedata.TargetView) -> None:
+    """One target: status, the figures as shown, the explanation, its chart, a link."""
+    f, ref = view.figures, page.ref
+    st.markdown(f"#### {view.row['label']}")
+    st.markdown(components.status_badge(view.status), unsafe_allow_html=True)
+    m1, m2 = st.columns(2)
+    m3, m4 = st.columns(2)
+    m1.metric("Værdi", f.text("value"))
+    m2.metric("Mål", f.text("target"))
+    m3.metric(f.gap_label, f.gap_text)
+    m4.metric("Fremskrivning", f.text("projection"))
+    if view.explanation:
+        text = html.escape(view.explanation)
+        st.markdown(f'<p class="jm-explain">{text}</p>', unsafe_allow_html=True)
+    local_help.missing_notice(view.metric.sources, page.loaded, key=f"{PAGE}:{view.target.id}")
+    if view.series.height:
+        fig = target_chart(
+            view.series, view.metric, view.line, title=str(view.row["label"]), compact=True
+        )
+        components.chart(
+            fig,
+            data=view.series,
+            footnote=view.footnote,
+            name=export.file_stem(ref.municipality_name, str(plan.year), view.target.id),
+            key=f"{PAGE}:{view.target.id}",
+            compact=True,
+        )
+    else:
+        st.caption("Ingen tal for målet i de indlæste data.")
+    params = {state.KOMMUNE: ref.municipality_code, state.AAR: str(plan.year)}
+    params[state.MAAL] = view.target.id
+    if as_of:
+        params[state.PR] = as_of
+    st.page_link(
+        "views/maal.py",
+        label="Se målet i detaljer",
+        icon=":material/arrow_forward:",
+        query_params=params,
+    )
+
 
 # Cards row by row (two per row), so that a printout, where the columns stack, keeps the
 # plan's order: column by column it would print all left cards before the right ones.
-rows = list(evaluation.iter_rows(named=True))
-cells: list[tuple[Any, dict[str, Any]]] = []
-for start in range(0, len(rows), 2):
-    cells.extend(zip(st.columns(2, gap="medium"), rows[start : start + 2], strict=False))
-for col, row in cells:
-    target = targets.get(row["id"])
-    metric = loaders.get_metric(row["metric_id"])
-    unit = row.get("unit") or metric.unit
-    spec = metric.fmt
-    with col.container(border=True, key=f"jm-card-{export.file_stem(row['id'])}"):
-        st.markdown(f"#### {row['label']}")
-        st.markdown(components.status_badge(row["status"]), unsafe_allow_html=True)
-        m1, m2 = st.columns(2)
-        m3, m4 = st.columns(2)
-        m1.metric("Værdi", fmt.with_unit(row["value"], unit, spec))
-        m2.metric("Mål", fmt.with_unit(row["target"], unit, spec))
-        m3.metric("Afstand til mål", fmt.signed(row["gap"], unit, spec))
-        m4.metric("Fremskrivning", fmt.with_unit(row["projection"], unit, spec))
-        if row.get("explanation"):
-            text = html.escape(str(row["explanation"]))
-            st.markdown(f'<p class="jm-explain">{text}</p>', unsafe_allow_html=True)
-        local_help.missing_notice(metric.sources, loaded, key=f"{PAGE}:{row['id']}")
-        breakdown = target.breakdown if target is not None else None
-        group = target.group if target is not None else None
-        series = loaders.kpi_series(
-            key,
-            row["metric_id"],
-            (ref.municipality_code,),
-            breakdown,
-            f"{plan.year - 1}M01",
-            f"{plan.year}M12",
-        )
-        series = series.filter(pl.col("group") == (group or "I alt"))
-        if series.height and series["value"].drop_nulls().len() < 2:
-            st.caption(
-                "Månedstallene handler (næsten) alle om færre end 5 personer og vises "
-                "derfor ikke. Se målet i detaljer for årets tal."
-            )
-        elif series.height:
-            per_period = metric.year_agg != "sum"  # a yearly count is not a monthly level
-            fig = charts.sparkline(series, unit=unit, target=row["target"] if per_period else None)
-            note = (f"Mål: {target.wording}",) if target is not None else ()
-            components.chart(
-                fig,
-                data=series,
-                footnote=loaders.footnote(key, metric.sources, series, notes=note),
-                name=export.file_stem(ref.municipality_name, str(plan.year), row["id"]),
-                key=f"{PAGE}:{row['id']}",
-                compact=True,
-            )
-        else:
-            st.caption("Ingen månedstal for målet i de indlæste data.")
-        st.page_link(
-            "views/maal.py",
-            label="Se målet i detaljer",
-            icon=":material/arrow_forward:",
-            query_params={
-                state.KOMMUNE: ref.municipality_code,
-                state.AAR: str(plan.year),
-                state.MAAL: row["id"],
-            },
-        )
+views = list(page.targets)
+for start in range(0, len(views), 2):
+    for col, view in zip(st.columns(2, gap="medium"), views[start : start + 2], strict=False):
+        with col.container(border=True, key=f"jm-card-{export.file_stem(view.target.id)}"):
+            card(view)

@@ -1,0 +1,195 @@
+"""What the target pages show, built as typed data before anything is drawn.
+
+``overblik(...)`` and ``target_view(...)`` are the ``build`` half of the Overblik and Mål
+pages (the page scripts only lay them out); the benchmark (``benchmarks/bench_pages.py``)
+and the committee report call the same functions, so what they measure and print cannot
+drift from what the pages show. Every call goes through the cached loaders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from dashboard import fmt, loaders
+from dashboard.export import Footnote
+from dashboard.target_charts import TargetLine, window
+from domain.registry import MetricDef
+from domain.targets import Plan, Target
+
+STATUS_ORDER = ("nået", "på rette vej", "i risiko", "ikke nået", "ingen data")
+
+
+def _decimals(spec: str) -> int:
+    m = re.search(r"\.(\d+)f", spec or "")
+    return int(m.group(1)) if m else 1
+
+
+def display_decimals(metric: MetricDef, target: float | None) -> int:
+    """Digits after the comma that show the value, the target and the gap consistently:
+    the metric's own precision, or more when the target is written with more (a target
+    of 45,4 % is shown as 45,4 %, and the value beside it with one decimal too)."""
+    d = _decimals(metric.fmt)
+    if target is not None:
+        for extra in range(d, 2):
+            if abs(round(target, extra) - target) < 1e-9:
+                return max(d, extra)
+        return max(d, 1)
+    return d
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A target's figures as shown: rounded to one precision, the gap from the rounded
+    value and target (so 47,0 % against 45,4 % is +1,6, never "+1" beside "47 % / 45 %")."""
+
+    value: float | None
+    target: float | None
+    gap: float | None
+    projection: float | None
+    baseline: float | None
+    spec: str
+    unit: str
+
+    def text(self, name: str) -> str:
+        v: float | None = getattr(self, name)
+        return fmt.with_unit(v, self.unit, self.spec)
+
+    @property
+    def gap_text(self) -> str:
+        """The gap without its unit (the unit goes into the label: it never gets cut)."""
+        return fmt.signed(self.gap, "", self.spec)
+
+    @property
+    def gap_label(self) -> str:
+        return "Afstand til mål (%-point)" if self.unit == "pct" else "Afstand til mål"
+
+
+def figures(row: dict[str, object], metric: MetricDef) -> Figures:
+    def num(name: str) -> float | None:
+        v = row.get(name)
+        return float(v) if isinstance(v, int | float) else None
+
+    target = num("target")
+    d = display_decimals(metric, target)
+
+    def r(x: float | None) -> float | None:
+        return None if x is None else round(x, d)
+
+    value = r(num("value"))
+    gap = None if value is None or target is None else round(value - round(target, d), d)
+    unit = str(row.get("unit") or metric.unit)
+    return Figures(
+        value=value,
+        target=r(target),
+        gap=gap,
+        projection=r(num("projection")),
+        baseline=r(num("baseline")),
+        spec=f",.{d}f",
+        unit=unit,
+    )
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """One target of a plan: its evaluation row, the figures as shown, its chart data."""
+
+    target: Target
+    metric: MetricDef
+    row: dict[str, object]
+    figures: Figures
+    series: pl.DataFrame  # the municipality's series for the target's group (chart window)
+    line: TargetLine
+    footnote: Footnote
+
+    @property
+    def status(self) -> str:
+        return str(self.row.get("status") or "ingen data")
+
+    @property
+    def explanation(self) -> str:
+        return str(self.row.get("explanation") or "")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        notes = self.row.get("notes")
+        return tuple(str(n) for n in notes) if isinstance(notes, list) else ()
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    """The Overblik page: the plan, the status month and one view per target."""
+
+    ref: loaders.PlanRef
+    plan: Plan
+    as_of: str | None
+    demo: bool
+    loaded: frozenset[str]
+    summary: tuple[tuple[str, int], ...]  # (status, number of targets), in STATUS_ORDER
+    targets: tuple[TargetView, ...]
+
+
+def _baseline_label(target: Target) -> str:
+    if not target.baseline_period:
+        return "Udgangspunkt"
+    first, _, last = target.baseline_period.partition("-")
+    return f"Udgangspunkt ({fmt.period_span(first, last or first)})"
+
+
+def target_view(
+    key: loaders.StoreKey,
+    ref: loaders.PlanRef,
+    target: Target,
+    evaluation: pl.DataFrame,
+    as_of: str | None = None,
+) -> TargetView:
+    """Everything Overblik's card, Mål's header and chart and the report show for a target."""
+    plan = loaders.load_plan(ref.path, ref.mtime)
+    metric = loaders.get_metric(target.metric_id)
+    row = evaluation.filter(pl.col("id") == target.id).row(0, named=True)
+    start, end = window(metric, plan.year)
+    series = loaders.kpi_series(
+        key, metric.id, (ref.municipality_code,), target.breakdown, start, end
+    ).filter(pl.col("group") == (target.group or "I alt"))
+    shown_figures = figures(row, metric)
+    covered = str(row.get("periods_covered") or "")
+    line = TargetLine(
+        target=row["target"],
+        year=plan.year,
+        baseline=row["baseline"],
+        baseline_label=_baseline_label(target),
+        as_of=as_of,
+        spec=shown_figures.spec,
+        so_far=row["value"],
+        last_month=covered.rpartition("-")[2] or None,
+    )
+    shown = series if as_of is None else series.filter(pl.col("period") <= as_of)
+    note = (f"Mål: {target.wording}",)
+    return TargetView(
+        target=target,
+        metric=metric,
+        row=row,
+        figures=shown_figures,
+        series=series,
+        line=line,
+        footnote=loaders.footnote(key, metric.sources, shown, notes=note, breaks=metric.breaks),
+    )
+
+
+def plan_page(key: loaders.StoreKey, ref: loaders.PlanRef, as_of: str | None = None) -> PlanPage:
+    """The Overblik page's data for a plan, judged with the data up to ``as_of``."""
+    plan = loaders.load_plan(ref.path, ref.mtime)
+    evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime, as_of)
+    counts = {str(s): int(n) for s, n in evaluation.group_by("status").len().iter_rows()}
+    views = tuple(target_view(key, ref, t, evaluation, as_of) for t in plan.targets)
+    return PlanPage(
+        ref=ref,
+        plan=plan,
+        as_of=as_of,
+        demo=loaders.is_demo(key),
+        loaded=frozenset(loaders.inputs(key)),
+        summary=tuple((s, counts[s]) for s in STATUS_ORDER if counts.get(s)),
+        targets=views,
+    )
