@@ -72,15 +72,16 @@ def running(series: pl.DataFrame, metric: MetricDef, *, how: str) -> pl.DataFram
     """The year's running total (``how="sum"``) or running average (``"mean"``) per
     month, null from the first month without a visible figure.
 
-    A share's running average is the ratio of the running sums (as the year's value is
-    formed: ``metrics.series.aggregate_year``); a count's is the mean of its months.
+    A share's year so far is the ratio of the running sums, whether the year is a sum or
+    an average (as the year's value is formed: ``metrics.series.aggregate_year``); a
+    count's running average is the mean of its months.
     """
     s = series.sort("period_start")
     gap = pl.col("value").is_null().cum_sum() > 0
-    if how == "sum":
-        run = pl.col("value").cum_sum()
-    elif metric.is_rate:
+    if metric.is_rate:  # a share of the year so far: the ratio of the running sums
         run = 100.0 * pl.col("numerator").cum_sum() / pl.col("denominator").cum_sum()
+    elif how == "sum":
+        run = pl.col("value").cum_sum()
     else:
         run = pl.col("value").cum_sum() / pl.int_range(1, pl.len() + 1)
     return s.with_columns(pl.when(gap).then(None).otherwise(run).alias("running"))
