@@ -28,7 +28,7 @@ from domain.canonical import PERSON_TABLES
 from domain.periods import parse_period
 from domain.registry import MetricDef, SeriesBreak
 from domain.targets import ComparisonGroup, Plan
-from metrics import api
+from metrics import api, rates
 
 StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
 Inputs = Mapping[str, pl.LazyFrame]
@@ -198,6 +198,10 @@ def kpi_series(
     )
 
 
+OWN_GROUP = "egen"
+"""``group_id`` of ``comparison``: the municipality's own group (the first it belongs to)."""
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def comparison(
     key: StoreKey,
@@ -205,20 +209,48 @@ def comparison(
     municipality: str,
     start: str | None = None,
     end: str | None = None,
+    group_id: str | None = OWN_GROUP,
+    breakdown: str | None = None,
 ) -> pl.DataFrame:
+    """The municipality, its region, the country and a comparison group: its own group
+    (``OWN_GROUP``), any group of ``comparison_groups.toml`` by id, or none (None)."""
+    group = (
+        comparison_group(municipality)
+        if group_id == OWN_GROUP
+        else next((g for g in comparison_groups() if g.id == group_id), None)
+    )
     return api.comparison(
         inputs(key),
         metric_id,
         municipality=municipality,
         start=start,
         end=end,
-        group=comparison_group(municipality),
+        group=group,
+        breakdown=breakdown,
     )
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def ranking(key: StoreKey, metric_id: str, year: int | None = None) -> pl.DataFrame:
     return api.ranking(inputs(key), metric_id, year=year)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def labour_force(key: StoreKey) -> pl.DataFrame:
+    """The labour force 16-66 per area and month, where a loaded table gives it."""
+    return rates.labour_force(inputs(key))
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def ranking_per_labour_force(key: StoreKey, metric_id: str, year: int) -> pl.DataFrame:
+    """The year's ranking per 100 in the labour force (empty when no table gives it)."""
+    lf = labour_force(key)
+    if lf.is_empty():
+        return ranking(key, metric_id, year).clear()
+    metric = api.get_metric(metric_id)
+    return rates.ranking_per_labour_force(
+        ranking(key, metric_id, year), lf, year=year, better=metric.better
+    )
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -315,6 +347,11 @@ def _comparison_groups(folder: str) -> list[ComparisonGroup]:
     """The groups file of the plan folder (none: no groups). A malformed file is an error
     naming the file and field, shown on the page, never ignored."""
     return plans.load_comparison_groups(Path(folder) / plans.GROUPS_FILE_NAME)
+
+
+def comparison_groups() -> list[ComparisonGroup]:
+    """Every group of the plan folder's ``comparison_groups.toml``."""
+    return _comparison_groups(str(targets_dir()))
 
 
 def comparison_group(municipality: str) -> ComparisonGroup | None:

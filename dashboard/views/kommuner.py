@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, pickers, state
+from dashboard import charts, components, export, fmt, loaders, pickers, sections, state
 
 PAGE = "kommuner"
 NO_PLAN = "ingen"
@@ -72,7 +72,14 @@ for m in metrics:
     latest = comp["period"].max()
     at = comp.filter(pl.col("period") == latest)
     by_level = {r["area_level"]: r for r in at.iter_rows(named=True)}
-    rank = loaders.ranking(key, m.id, year).filter(pl.col("area_code") == muni)
+    # counts ranked per 100 in the labour force where a loaded table gives it (sections)
+    per_lf = (
+        loaders.ranking_per_labour_force(key, m.id, year)
+        if not m.is_rate and m.unit != "placering"
+        else None
+    )
+    ranked = per_lf if per_lf is not None and per_lf.height else loaders.ranking(key, m.id, year)
+    rank = ranked.filter(pl.col("area_code") == muni)
 
     def shown(level: str, levels: dict = by_level, m_unit: str = m.unit, spec: str = m.fmt) -> str:
         r = levels.get(level)
@@ -119,8 +126,9 @@ components.table(
     numbers=(name, "Region", "Hele landet", "Sammenligningsgruppe", f"Placering {year}"),
 )
 st.caption(
-    "Placeringen er blandt kommuner med tal (1 er bedst). For antal (ikke andele) afspejler "
-    "placeringen især kommunens størrelse."
+    "Placeringen er blandt kommuner med tal (1 er bedst). Antal rangeres pr. 100 i "
+    "arbejdsstyrken (16-66 år), hvor en indlæst tabel giver arbejdsstyrken; ellers efter "
+    "antal, og så afspejler placeringen især kommunens størrelse."
 )
 
 
@@ -204,40 +212,6 @@ kpi = state.choose(
 )
 assert kpi is not None
 metric = by_id[kpi]
-comp = loaders.comparison(key, kpi, muni, f"{year}M01", f"{year}M12").filter(
-    pl.col("group") == "I alt"
-)
 stem = export.file_stem(name, str(year), kpi)
-fig = charts.comparison_chart(
-    comp,
-    title=f"{metric.label}: {name} sammenlignet, {year}",
-    unit=metric.unit,
-    spec=metric.fmt,
-    highlight=name,
-)
-components.chart(
-    fig,
-    data=comp,
-    footnote=loaders.footnote(key, metric.sources, comp),
-    name=f"{stem}-sammenligning",
-    key=f"{PAGE}:comparison",
-)
-components.notes_caption(comp)
-rank = loaders.ranking(key, kpi, year)
-if rank.height:
-    fig_r = charts.ranking_bar(
-        rank,
-        highlight_code=muni,
-        title=f"{metric.label}: alle kommuner, {year}",
-        unit=metric.unit,
-        spec=metric.fmt,
-    )
-    components.chart(
-        fig_r,
-        data=rank.select("rank", "area_code", "area_name", "value"),
-        footnote=loaders.footnote(
-            key, metric.sources, rank.with_columns(pl.lit(str(year)).alias("period"))
-        ),
-        name=f"{stem}-placering",
-        key=f"{PAGE}:ranking",
-    )
+sections.comparison(key, metric, muni=muni, name=name, year=year, page=PAGE, stem=stem)
+sections.ranking(key, metric, muni=muni, name=name, year=year, page=PAGE, stem=stem)

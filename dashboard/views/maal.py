@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import html
 
-import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, loaders, local_help, pagedata, pickers, state
+from dashboard import (
+    charts,
+    components,
+    export,
+    loaders,
+    local_help,
+    pagedata,
+    pickers,
+    sections,
+    state,
+)
 from dashboard.target_charts import target_chart
 from metrics.danish import period_label
 
@@ -125,63 +134,21 @@ if metric.breakdowns:
 else:
     st.caption("Målets tal kan ikke opdeles yderligere i de indlæste data.")
 
-# -- comparisons -----------------------------------------------------------------------
+# -- comparison and ranking: the same sections as on Kommuner ----------------------------
 st.subheader("Sammenligning med landet, regionen og sammenlignelige kommuner")
-comp = loaders.comparison(key, metric.id, muni, f"{year}M01", f"{year}M12")
-if target.group is None:
-    comp = comp.filter(pl.col("group") == "I alt")
-if comp.height:
-    fig_c = charts.comparison_chart(
-        comp,
-        title=f"{metric.label}: {ref.municipality_name} sammenlignet, {year}",
-        unit=unit,
-        spec=spec,
-        highlight=ref.municipality_name,
-    )
-    components.chart(
-        fig_c,
-        data=comp,
-        footnote=loaders.footnote(key, metric.sources, comp),
-        name=f"{stem}-sammenligning",
-        key=f"{PAGE}:comparison",
-    )
-    components.notes_caption(comp)
-    components.value_table(
-        comp.select("period", "area_name", "area_level", "group", "value", "suppressed", "note")
-        if target.group is not None
-        else comp.select("period", "area_name", "area_level", "value", "suppressed", "note"),
-        key=f"{PAGE}:comparison:tbl",
-        unit=unit,
-        spec=spec,
-    )
-else:
-    st.caption("Ingen sammenligningstal i de indlæste data.")
-
-# -- ranking ---------------------------------------------------------------------------
+name = ref.municipality_name
+sections.comparison(
+    key,
+    metric,
+    muni=muni,
+    name=name,
+    year=year,
+    page=PAGE,
+    stem=stem,
+    breakdown=target.breakdown if target.group else None,
+    group=target.group,
+)
 st.subheader(f"Placering blandt landets kommuner, {year}")
-rank = loaders.ranking(key, metric.id, year)
-if rank.height:
-    own = rank.filter(pl.col("area_code") == muni)
-    if own.height and own["rank"][0] is not None:
-        st.markdown(
-            f"**{ref.municipality_name}** ligger nr. **{int(own['rank'][0])}** af "
-            f"{int(own['n_areas'][0])} kommuner (1 er bedst: "
-            f"{'lavest' if metric.better == 'lower' else 'højest'} værdi)."
-        )
-    fig_r = charts.ranking_bar(
-        rank,
-        highlight_code=muni,
-        title=f"{metric.label}: alle kommuner, {year}",
-        unit=unit,
-        spec=spec,
-    )
-    rank_data = rank.with_columns(pl.lit(f"{year}").alias("period"))
-    components.chart(
-        fig_r,
-        data=rank.select("rank", "area_code", "area_name", "value"),
-        footnote=loaders.footnote(key, metric.sources, rank_data),
-        name=f"{stem}-placering",
-        key=f"{PAGE}:ranking",
-    )
-else:
-    st.caption("Ingen tal for kommunerne i de indlæste data.")
+if target.group:
+    st.caption(f"Placeringen gælder {metric.label.lower()} i alt, ikke kun {target.group}.")
+sections.ranking(key, metric, muni=muni, name=name, year=year, page=PAGE, stem=stem)
