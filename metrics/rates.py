@@ -123,8 +123,7 @@ def indexed(df: pl.DataFrame, *, by: str = "area_code") -> pl.DataFrame:
     visible = df.filter(pl.col("value").is_not_null() & (pl.col("value") != 0))
     n = visible[by].n_unique()  # areas with no figure at all stay blank
     full = (
-        visible
-        .group_by("period")
+        visible.group_by("period")
         .agg(pl.col(by).n_unique().alias("n"), pl.col("period_start").first())
         .filter(pl.col("n") == n)
         .sort("period_start")
