@@ -84,7 +84,9 @@ def comparison(
     fig = charts.lines_by(
         shown,
         by="area_name",
-        title=f"{metric.label}{band}: {name}, regionen, landet{group_text}, {year}{how}",
+        title=(
+            f"{metric.label}{band}<br><sup>{name}, regionen, landet{group_text}, {year}{how}</sup>"
+        ),
         unit=unit,
         spec=spec,
         highlight=name,

@@ -367,6 +367,56 @@ def reference_month(
     return fig
 
 
+def breakdown_chart(
+    split: pl.DataFrame,
+    metric: MetricDef,
+    *,
+    year: int,
+    title: str,
+    highlight: str | None = None,
+    height: int = 420,
+) -> go.Figure:
+    """A breakdown (groups of one area) in the metric's kind: a reference-month metric as
+    bars year by year, one colour per group (a line through one June a year would be
+    invisible); the others as one line per group over the plan year's months."""
+    if metric.chart_kind != "reference_month" or metric.ref_month is None:
+        return charts.lines_by(
+            split,
+            by="group",
+            title=f"{title}, {year}",
+            unit=metric.unit,
+            spec=metric.fmt,
+            highlight=highlight,
+            height=height,
+        )
+    s = split.filter(
+        (pl.col("period_start").dt.month() == metric.ref_month)
+        & (pl.col("period_start").dt.year() <= year)
+    ).sort("period_start")
+    fig = go.Figure()
+    groups = list(dict.fromkeys(s["group"].to_list()))
+    for i, g in enumerate(groups):
+        part = s.filter(pl.col("group") == g)
+        strong = g == highlight
+        fig.add_trace(
+            go.Bar(
+                x=[str(d.year) for d in part["period_start"]],
+                y=part["value"].to_list(),
+                name=str(g),
+                marker={
+                    "color": charts.HIGHLIGHT if strong else charts.PALETTE[i % len(charts.PALETTE)]
+                },
+                hovertemplate=_hover(metric).replace("%{y", "%{x}: %{y", 1) + f"<extra>{g}</extra>",
+            )
+        )
+    _gap_note(fig, _hidden(s), what="tal")
+    month = MONTHS[metric.ref_month - 1]
+    charts.base_layout(fig, title=f"{title}, {month} hvert år", unit=metric.unit, height=height)
+    fig.update_layout(barmode="group", hovermode="closest")
+    fig.update_xaxes(type="category")
+    return fig
+
+
 BUILDERS = {
     "cumulative": cumulative,
     "running_average": running_average,

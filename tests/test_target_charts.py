@@ -213,6 +213,15 @@ def test_every_chart_kind_on_the_demo_store(demo_env: Store) -> None:  # noqa: F
     assert spec["data"][0]["type"] == "bar"
     assert "2022" in spec["data"][0]["x"]
     assert _named(spec, "Mål 2022")["x"] == ["2022"]
+    # the hours-band breakdown: bars year by year, both bands visible (not one dot each)
+    split = _chart(at, 1)
+    bands = {t["name"]: t for t in split["data"]}
+    assert {"1-5 timer", "6-10 timer"} <= set(bands)
+    assert all(t["type"] == "bar" and "2022" in t["x"] for t in bands.values())
+    # the comparison shows the target's own band, with the country and the region
+    comp = _chart(at, 2)
+    assert "(1-5 timer)" in comp["layout"]["title"]["text"]
+    assert {"Favrskov", "Hele landet", "Region Midtjylland"} <= {t["name"] for t in comp["data"]}
     at = _app("views/maal.py", kommune="710", aar="2022", maal="4a")
     spec = _chart(at)
     months = _named(spec, "Månedens tal")["y"]

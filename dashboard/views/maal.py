@@ -7,7 +7,6 @@ import html
 import streamlit as st
 
 from dashboard import (
-    charts,
     components,
     export,
     loaders,
@@ -17,7 +16,7 @@ from dashboard import (
     sections,
     state,
 )
-from dashboard.target_charts import target_chart
+from dashboard.target_charts import breakdown_chart, target_chart, window
 from metrics.danish import period_label
 
 PAGE = "maal"
@@ -108,14 +107,16 @@ if metric.breakdowns:
         default=metric.breakdowns[0],
     )
     if breakdown and breakdown != NONE:
-        split = loaders.kpi_series(key, metric.id, (muni,), breakdown, f"{year}M01", f"{year}M12")
+        first, last = window(metric, year)
+        if metric.chart_kind != "reference_month":
+            first = f"{year}M01"
+        split = loaders.kpi_series(key, metric.id, (muni,), breakdown, first, last)
         dim_label = pickers.DIMENSION_LABELS.get(breakdown, breakdown)
-        fig_b = charts.lines_by(
+        fig_b = breakdown_chart(
             split,
-            by="group",
-            title=f"{metric.label} efter {dim_label.lower()}, {year}",
-            unit=unit,
-            spec=spec,
+            metric,
+            year=year,
+            title=f"{metric.label} efter {dim_label.lower()}",
             highlight=target.group,
         )
         components.chart(
