@@ -42,7 +42,7 @@ def _quiet_streamlit() -> None:
 
 
 def page_builders() -> dict[str, Callable[[], object]]:
-    from dashboard import loaders
+    from dashboard import loaders, pagedata, sections
 
     def key() -> loaders.StoreKey:
         return loaders.store_key()
@@ -53,25 +53,19 @@ def page_builders() -> dict[str, Callable[[], object]]:
             raise SystemExit(f"no plan {MUNI}-{YEAR} in {loaders.targets_dir()}")
         return ref
 
-    def overblik() -> object:
-        k, ref = key(), plan()
-        ev = loaders.evaluate_plan(k, ref.path, ref.mtime)
-        p = loaders.load_plan(ref.path, ref.mtime)
-        for t in p.targets:
-            loaders.kpi_series(k, t.metric_id, (MUNI,), t.breakdown, f"{YEAR - 1}M01", f"{YEAR}M12")
-        return ev
+    def overblik() -> object:  # the page's own build (dashboard.pagedata)
+        return pagedata.plan_page(key(), plan())
 
-    def maal() -> object:
+    def maal() -> object:  # the page's own builds: the target view and the shared sections
         k, ref = key(), plan()
-        loaders.evaluate_plan(k, ref.path, ref.mtime)
         p = loaders.load_plan(ref.path, ref.mtime)
         t = next(t for t in p.targets if t.metric_id == "langtidsledige")
-        m = loaders.get_metric(t.metric_id)
-        loaders.kpi_series(k, m.id, (MUNI,), t.breakdown, f"{YEAR - 1}M01", f"{YEAR}M12")
+        view = pagedata.target_view(k, ref, t, loaders.evaluate_plan(k, ref.path, ref.mtime))
+        m = view.metric
         if m.breakdowns:
             loaders.kpi_series(k, m.id, (MUNI,), m.breakdowns[0], f"{YEAR}M01", f"{YEAR}M12")
-        loaders.comparison(k, m.id, MUNI, f"{YEAR}M01", f"{YEAR}M12")
-        return loaders.ranking(k, m.id, YEAR)
+        sections.comparison_data(k, m, muni=MUNI, year=YEAR)
+        return sections.ranking_data(k, m, year=YEAR)
 
     def kommuner() -> object:
         k = key()
@@ -82,8 +76,8 @@ def page_builders() -> dict[str, Callable[[], object]]:
             ids.add(m.id)
             if m.id in benchmark:  # the page shows STAR's benchmark in its own section
                 continue
-            loaders.comparison(k, m.id, "751", f"{YEAR}M01", f"{YEAR}M12")
-            loaders.ranking(k, m.id, YEAR)
+            sections.comparison_data(k, m, muni="751", year=YEAR)
+            sections.ranking_data(k, m, year=YEAR)
         if set(benchmark) <= ids:
             loaders.benchmark_table(k, "751")
         return None

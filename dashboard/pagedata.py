@@ -3,7 +3,8 @@
 ``overblik(...)`` and ``target_view(...)`` are the ``build`` half of the Overblik and Mål
 pages (the page scripts only lay them out); the benchmark (``benchmarks/bench_pages.py``)
 and the committee report call the same functions, so what they measure and print cannot
-drift from what the pages show. Every call goes through the cached loaders.
+drift from what the pages show. Every call goes through the cached loaders, and a whole
+page's data is cached per store version, plan and status month.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import polars as pl
+import streamlit as st
 
 from dashboard import fmt, loaders
 from dashboard.export import Footnote
@@ -178,6 +180,7 @@ def target_view(
     )
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
 def plan_page(key: loaders.StoreKey, ref: loaders.PlanRef, as_of: str | None = None) -> PlanPage:
     """The Overblik page's data for a plan, judged with the data up to ``as_of``."""
     plan = loaders.load_plan(ref.path, ref.mtime)

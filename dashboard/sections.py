@@ -41,6 +41,39 @@ def _group_options(muni: str) -> tuple[list[str], dict[str, str]]:
     return [*options, NO_GROUP], labels
 
 
+def comparison_data(
+    key: loaders.StoreKey,
+    metric: MetricDef,
+    *,
+    muni: str,
+    year: int,
+    group_id: str | None = loaders.OWN_GROUP,
+    breakdown: str | None = None,
+    group: str | None = None,
+) -> pl.DataFrame:
+    """The comparison's data (build): the plan year's months, or every year's reference
+    month, for the target's group (``group``) or the total."""
+    ref_month = metric.chart_kind == "reference_month"
+    start = None if ref_month else f"{year}M01"
+    comp = loaders.comparison(key, metric.id, muni, start, f"{year}M12", group_id, breakdown)
+    comp = comp.filter(pl.col("group") == (group or "I alt"))
+    if ref_month and metric.ref_month:
+        comp = comp.filter(pl.col("period_start").dt.month() == metric.ref_month)
+    return comp
+
+
+def ranking_data(
+    key: loaders.StoreKey, metric: MetricDef, *, year: int, per_labour_force: bool = True
+) -> pl.DataFrame:
+    """The ranking's data (build): per 100 in the labour force for a count where a loaded
+    table gives the labour force and ``per_labour_force``; else as the metric is."""
+    if per_labour_force and not metric.is_rate and metric.unit != "placering":
+        rated = loaders.ranking_per_labour_force(key, metric.id, year)
+        if rated.height:
+            return rated
+    return loaders.ranking(key, metric.id, year)
+
+
 def comparison(
     key: loaders.StoreKey,
     metric: MetricDef,
@@ -65,11 +98,9 @@ def comparison(
     )
     group_id = None if chosen in (None, NO_GROUP) else chosen
     ref_month = metric.chart_kind == "reference_month"
-    start = None if ref_month else f"{year}M01"
-    comp = loaders.comparison(key, metric.id, muni, start, f"{year}M12", group_id, breakdown)
-    comp = comp.filter(pl.col("group") == (group or "I alt"))
-    if ref_month and metric.ref_month:
-        comp = comp.filter(pl.col("period_start").dt.month() == metric.ref_month)
+    comp = comparison_data(
+        key, metric, muni=muni, year=year, group_id=group_id, breakdown=breakdown, group=group
+    )
     if comp.is_empty():
         st.caption("Ingen sammenligningstal i de indlæste data.")
         return
@@ -93,6 +124,8 @@ def comparison(
     )
     if ref_month:
         fig.update_xaxes(tickformat="%Y")
+    if not metric.is_rate:
+        fig.update_yaxes(rangemode="normal")  # an index is read around 100, not from 0
     components.chart(
         fig,
         data=comp,
@@ -125,11 +158,15 @@ def ranking(
 ) -> None:
     """The ranking section: every municipality, per 100 in the labour force by default
     for counts, the chosen one highlighted with its rank."""
-    counts = loaders.ranking(key, metric.id, year)
-    rank, unit, spec, what = counts, metric.unit, metric.fmt, ""
+    rank, unit, spec, what = (
+        ranking_data(key, metric, year=year, per_labour_force=False),
+        metric.unit,
+        metric.fmt,
+        "",
+    )
     if not metric.is_rate and metric.unit != "placering":
-        per_lf = loaders.ranking_per_labour_force(key, metric.id, year)
-        if per_lf.height:
+        per_lf = ranking_data(key, metric, year=year)
+        if "count" in per_lf.columns:
             how = st.radio(
                 "Rangér efter",
                 [RATE, COUNT],
