@@ -161,6 +161,24 @@ def _so_far(fig: go.Figure, this: pl.DataFrame, line: TargetLine, metric: Metric
     )
 
 
+def _last_year(
+    fig: go.Figure, last: pl.DataFrame, column: str, name: str, metric: MetricDef
+) -> None:
+    """Last year's line, drawn a year on so the same months line up, dotted."""
+    if not last.height:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=[_shift(d) for d in last["period_start"]],
+            y=last[column].to_list(),
+            name=name,
+            mode="lines",
+            line={"color": charts.LAST_YEAR, "width": 2, "dash": "dot"},
+            hovertemplate=_hover(metric),
+        )
+    )
+
+
 def _year(series: pl.DataFrame, year: int) -> pl.DataFrame:
     return series.filter(pl.col("period_start").dt.year() == year)
 
@@ -179,17 +197,7 @@ def cumulative(
     last = running(_year(series, line.year - 1), metric, how="sum")
     fig = go.Figure()
     hover = _hover(metric)
-    if last.height:
-        fig.add_trace(
-            go.Scatter(
-                x=[_shift(d) for d in last["period_start"]],
-                y=last["running"].to_list(),
-                name=f"Året før, år til dato ({line.year - 1})",
-                mode="lines",
-                line={"color": charts.LAST_YEAR, "width": 2, "dash": "dot"},
-                hovertemplate=hover,
-            )
-        )
+    _last_year(fig, last, "running", f"Året før, år til dato ({line.year - 1})", metric)
     fig.add_trace(
         go.Bar(
             x=this["period_start"].to_list(),
@@ -234,17 +242,7 @@ def running_average(
     last_drawn = charts.gaps_at(last, breaks)
     fig = go.Figure()
     hover = _hover(metric)
-    if last.height:
-        fig.add_trace(
-            go.Scatter(
-                x=[_shift(d) for d in last_drawn["period_start"]],
-                y=last_drawn["value"].to_list(),
-                name=f"Samme måned året før ({line.year - 1})",
-                mode="lines",
-                line={"color": charts.LAST_YEAR, "width": 2, "dash": "dot"},
-                hovertemplate=hover,
-            )
-        )
+    _last_year(fig, last_drawn, "value", f"Samme måned året før ({line.year - 1})", metric)
     this_drawn = charts.gaps_at(this, breaks)
     fig.add_trace(
         go.Scatter(
