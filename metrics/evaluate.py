@@ -30,6 +30,17 @@ Projection to year-end (``projection_method`` names the one used)
   months, carried forward to December (shares kept within 0-100).
 * reference month (``ref_month``): the reference month's value once known, else the
   latest value.
+
+Steps (``metrics/evaluation/``)
+-------------------------------
+``evaluate_target`` computes the metric's raw frame once and runs, in order:
+``steps.target_series`` (protect, restrict to the municipality and group, cut at
+``as_of``), ``steps.baseline``, ``steps.year_value``, ``steps.completeness``,
+``steps.seen`` (the history), ``projection.projection``, ``steps.status``, the plan-figure
+``checks`` and ``explain`` (sentence and notes). It returns a typed ``TargetResult`` whose
+``status`` and ``method`` are keys (``Status``, ``Method``); their Danish labels
+(``STATUS_LABELS``, ``METHOD_LABELS``) are used only when rendering, e.g. the rows of
+``evaluate_plan``.
 """
 
 from __future__ import annotations
@@ -92,10 +103,9 @@ def evaluate_target(
         raw = compute_raw(inputs, t.metric_id, breakdown=t.breakdown, countries=t.countries)
     except MissingInput as exc:
         missing, raw = str(exc), pl.DataFrame(schema=RAW_SCHEMA)
-    cut = parse_period(as_of).end if as_of else None
-    series = steps.target_series(raw, metric, plan.municipality_code, t.group, cut)
-    if cut is None and not series.is_empty():
-        cut = series.get_column("period_end").max()  # type: ignore[assignment]
+    as_of_end = parse_period(as_of).end if as_of else None
+    series = steps.target_series(raw, metric, plan.municipality_code, t.group, as_of_end)
+    cut = as_of_end or steps.last_day(series)
 
     base = steps.baseline(series, metric, t)
     level = t.target if t.target is not None else base.used

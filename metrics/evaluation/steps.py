@@ -63,6 +63,13 @@ def target_series(
     )
 
 
+def last_day(series: pl.DataFrame) -> date | None:
+    """The last day of the latest period in ``series`` (None when empty): the cut when no
+    ``as_of`` is given."""
+    end = series.get_column("period_end").max()
+    return end if isinstance(end, date) else None
+
+
 def reference_rows(
     rows: pl.DataFrame, metric: MetricDef, *, fallback: bool = False
 ) -> pl.DataFrame:
@@ -109,8 +116,9 @@ def figure(rows: pl.DataFrame, metric: MetricDef) -> Figure:
     rows = rows.filter(pl.col("numerator").is_not_null())
     if rows.is_empty():
         return NO_FIGURE
-    end = rows.get_column("period_end").max()
-    assert isinstance(end, date)
+    end = last_day(rows)
+    if end is None:
+        return NO_FIGURE
     one_year = rows.with_columns(
         pl.lit(end).alias("period_end"),
         pl.col("area_name").first(),
