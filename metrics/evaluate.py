@@ -115,6 +115,7 @@ def evaluate_target(
     proj = projection(metric, plan.year, value, done, history)
     status = steps.status(t.kind, level, value.value, proj.value, done.complete)
 
+    reduction = checks.reduction(t, base.computed)
     from_data = checks.data_values(raw, metric, plan.municipality_code, t.group) if t.stated else {}
     findings = explain.Findings(
         missing_input=missing,
@@ -122,7 +123,7 @@ def evaluate_target(
         baseline_differs=checks.baseline_differs(t, metric, base.computed),
         stated=checks.stated_mismatches(t, from_data),
         extract=checks.extract_mismatches(inputs, t, plan.municipality_code, plan.year),
-        reduction=checks.reduction(t, base.computed),
+        reduction=reduction,
         value=value,
         done=done,
         level_known=level is not None,
@@ -169,7 +170,7 @@ def evaluate_target(
         year_complete=done.complete,
         suppressed=value.suppressed,
         explanation=text,
-        reduction_consistent=None if (r := findings.reduction) is None else r.consistent,
+        reduction_consistent=None if reduction is None else reduction.consistent,
         notes=explain.notes(t, metric, findings),
         wording=t.wording,
     )
