@@ -114,8 +114,6 @@ def figure(rows: pl.DataFrame, metric: MetricDef) -> Figure:
     reference-month choice is not made again. Rows without a numerator do not count.
     """
     rows = rows.filter(pl.col("numerator").is_not_null())
-    if rows.is_empty():
-        return NO_FIGURE
     end = last_day(rows)
     if end is None:
         return NO_FIGURE
