@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 from domain.periods import month_range
-from metrics import api
+from metrics import api, evaluate
 from tests.builders import inputs_of, make_agg, monthly, self_support
 from tests.test_metrics_kpis import table5_rows
 
@@ -427,3 +428,45 @@ def test_small_baseline_is_not_replaced_by_the_plans_stated_figure() -> None:
     assert row["baseline"] is None
     assert row["baseline_stated"] is None
     assert any("Basislinjen er diskretioneret" in n for n in row["notes"])
+
+
+def test_evaluate_targets_gives_typed_results_that_render_as_the_rows() -> None:
+    # The mid-year example above: value 125 so far, projection 122.5 > 117 -> at risk by
+    # the yearly-mean method.
+    ins = _ltu([130, 128, 126, 124, 122, 120])
+    (result,) = evaluate.evaluate_targets(ins, _plan(LTU_TARGET), as_of="2022M06")
+    assert isinstance(result, evaluate.TargetResult)
+    assert (result.status, result.method) == (evaluate.Status.AT_RISK, evaluate.Method.MEAN)
+    assert result.value == pytest.approx(125.0)
+    assert result.projection == pytest.approx(122.5)
+    row = _row(api.evaluate_plan(ins, _plan(LTU_TARGET), as_of="2022M06"), "2")
+    assert row["status"] == evaluate.STATUS_LABELS[result.status] == "i risiko"
+    assert row["projection_method"] == evaluate.METHOD_LABELS[evaluate.Method.MEAN]
+    assert row["explanation"] == result.explanation
+    assert row["notes"] == list(result.notes)
+
+
+def test_the_metric_is_computed_once_per_target(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Target 3 states its own figures: their check reads the same raw frame as the value.
+    calls: list[str] = []
+    real = evaluate.compute_raw
+
+    def counting(*args: Any, **kwargs: Any) -> pl.DataFrame:
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "compute_raw", counting)
+    plan = _shipped_plan()
+    rows = [
+        {"period": p, "measure_id": "fuldtidspersoner", "value": 600}
+        for p in month_range("2022M01", "2022M03")
+    ]
+    ins = inputs_of(
+        fasit_forsikrede_oprindelse=pl.concat(
+            [table5_rows(), make_agg("fasit_forsikrede_oprindelse", rows)]
+        )
+    )
+    result = api.evaluate_plan(ins, plan)
+    assert sorted(calls) == sorted(t.metric_id for t in plan.targets)
+    # The stated figures were still checked: 8.6 for July 2020 against 89 / 1025 = 8.7.
+    assert any("8,6 % for juli 2020" in n for n in _row(result, "3")["notes"])
