@@ -60,7 +60,8 @@ def page_builders() -> dict[str, Callable[[], object]]:
         k, ref = key(), plan()
         p = loaders.load_plan(ref.path, ref.mtime)
         t = next(t for t in p.targets if t.metric_id == "langtidsledige")
-        view = pagedata.target_view(k, ref, t, loaders.evaluate_plan(k, ref.path, ref.mtime))
+        results = {r.id: r for r in loaders.evaluate_targets(k, ref.path, ref.mtime)}
+        view = pagedata.target_view(k, ref, t, results[t.id])
         m = view.metric
         if m.breakdowns:
             loaders.kpi_series(k, m.id, (MUNI,), m.breakdowns[0], f"{YEAR}M01", f"{YEAR}M12")

@@ -342,6 +342,14 @@ def evaluate_plan(
     return api.evaluate_plan(inputs(key), load_plan(plan_path, mtime), as_of=as_of)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def evaluate_targets(
+    key: StoreKey, plan_path: str, mtime: int, as_of: str | None = None
+) -> list[api.TargetResult]:
+    """The plan's targets judged (typed results), as ``evaluate_plan`` gives them as rows."""
+    return api.evaluate_targets(inputs(key), load_plan(plan_path, mtime), as_of=as_of)
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _comparison_groups(folder: str) -> list[ComparisonGroup]:
     """The groups file of the plan folder (none: no groups). A malformed file is an error

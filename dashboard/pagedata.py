@@ -10,6 +10,7 @@ page's data is cached per store version, plan and status month.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import polars as pl
@@ -20,8 +21,9 @@ from dashboard.export import Footnote
 from dashboard.target_charts import TargetLine, window
 from domain.registry import MetricDef
 from domain.targets import Plan, Target
+from metrics.api import STATUS_LABELS, TargetResult
 
-STATUS_ORDER = ("nået", "på rette vej", "i risiko", "ikke nået", "ingen data")
+STATUS_ORDER = tuple(STATUS_LABELS.values())
 
 
 def _decimals(spec: str) -> int:
@@ -69,38 +71,41 @@ class Figures:
         return "Afstand til mål (%-point)" if self.unit == "pct" else "Afstand til mål"
 
 
-def figures(row: dict[str, object], metric: MetricDef) -> Figures:
-    def num(name: str) -> float | None:
-        v = row.get(name)
-        return float(v) if isinstance(v, int | float) else None
-
-    target = num("target")
+def figures(
+    metric: MetricDef,
+    *,
+    value: float | None,
+    target: float | None,
+    projection: float | None = None,
+    baseline: float | None = None,
+    unit: str | None = None,
+) -> Figures:
+    """The figures rounded to one precision, the gap from the rounded value and target."""
     d = display_decimals(metric, target)
 
     def r(x: float | None) -> float | None:
         return None if x is None else round(x, d)
 
-    value = r(num("value"))
-    gap = None if value is None or target is None else round(value - round(target, d), d)
-    unit = str(row.get("unit") or metric.unit)
+    shown = r(value)
+    gap = None if shown is None or target is None else round(shown - round(target, d), d)
     return Figures(
-        value=value,
+        value=shown,
         target=r(target),
         gap=gap,
-        projection=r(num("projection")),
-        baseline=r(num("baseline")),
+        projection=r(projection),
+        baseline=r(baseline),
         spec=f",.{d}f",
-        unit=unit,
+        unit=unit or metric.unit,
     )
 
 
 @dataclass(frozen=True)
 class TargetView:
-    """One target of a plan: its evaluation row, the figures as shown, its chart data."""
+    """One target of a plan: its judged result, the figures as shown, its chart data."""
 
     target: Target
     metric: MetricDef
-    row: dict[str, object]
+    result: TargetResult
     figures: Figures
     series: pl.DataFrame  # the municipality's series for the target's group (chart window)
     line: TargetLine
@@ -108,16 +113,8 @@ class TargetView:
 
     @property
     def status(self) -> str:
-        return str(self.row.get("status") or "ingen data")
-
-    @property
-    def explanation(self) -> str:
-        return str(self.row.get("explanation") or "")
-
-    @property
-    def notes(self) -> tuple[str, ...]:
-        notes = self.row.get("notes")
-        return tuple(str(n) for n in notes) if isinstance(notes, list) else ()
+        """The status in Danish (``nået``, ``i risiko``, ...)."""
+        return STATUS_LABELS[self.result.status]
 
 
 @dataclass(frozen=True)
@@ -144,35 +141,40 @@ def target_view(
     key: loaders.StoreKey,
     ref: loaders.PlanRef,
     target: Target,
-    evaluation: pl.DataFrame,
+    result: TargetResult,
     as_of: str | None = None,
 ) -> TargetView:
     """Everything Overblik's card, Mål's header and chart and the report show for a target."""
     plan = loaders.load_plan(ref.path, ref.mtime)
     metric = loaders.get_metric(target.metric_id)
-    row = evaluation.filter(pl.col("id") == target.id).row(0, named=True)
     start, end = window(metric, plan.year)
     series = loaders.kpi_series(
         key, metric.id, (ref.municipality_code,), target.breakdown, start, end
     ).filter(pl.col("group") == (target.group or "I alt"))
-    shown_figures = figures(row, metric)
-    covered = str(row.get("periods_covered") or "")
+    shown_figures = figures(
+        metric,
+        value=result.value,
+        target=result.target,
+        projection=result.projection,
+        baseline=result.baseline,
+        unit=result.unit,
+    )
     line = TargetLine(
-        target=row["target"],
+        target=result.target,
         year=plan.year,
-        baseline=row["baseline"],
+        baseline=result.baseline,
         baseline_label=_baseline_label(target),
         as_of=as_of,
         spec=shown_figures.spec,
-        so_far=row["value"],
-        last_month=covered.rpartition("-")[2] or None,
+        so_far=result.value,
+        last_month=result.periods_covered.rpartition("-")[2] or None,
     )
     shown = series if as_of is None else series.filter(pl.col("period") <= as_of)
     note = (f"Mål: {target.wording}",)
     return TargetView(
         target=target,
         metric=metric,
-        row=row,
+        result=result,
         figures=shown_figures,
         series=series,
         line=line,
@@ -184,9 +186,9 @@ def target_view(
 def plan_page(key: loaders.StoreKey, ref: loaders.PlanRef, as_of: str | None = None) -> PlanPage:
     """The Overblik page's data for a plan, judged with the data up to ``as_of``."""
     plan = loaders.load_plan(ref.path, ref.mtime)
-    evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime, as_of)
-    counts = {str(s): int(n) for s, n in evaluation.group_by("status").len().iter_rows()}
-    views = tuple(target_view(key, ref, t, evaluation, as_of) for t in plan.targets)
+    results = {r.id: r for r in loaders.evaluate_targets(key, ref.path, ref.mtime, as_of)}
+    views = tuple(target_view(key, ref, t, results[t.id], as_of) for t in plan.targets)
+    counts = Counter(v.status for v in views)
     return PlanPage(
         ref=ref,
         plan=plan,

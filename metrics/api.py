@@ -22,7 +22,14 @@ from domain.canonical import COUNTRY_CODE
 from domain.registry import MetricDef, get_metric, list_metrics
 from domain.targets import ComparisonGroup, Plan, StatedFigure, Target, parse_plan
 from metrics.danish import period_label
-from metrics.evaluate import EVALUATION_COLUMNS, evaluate_plan, stated_vs_computed
+from metrics.evaluate import (
+    EVALUATION_COLUMNS,
+    evaluate_plan,
+    evaluate_targets,
+    stated_vs_computed,
+)
+from metrics.evaluation.explain import METHOD_LABELS, STATUS_LABELS
+from metrics.evaluation.result import Method, Status, TargetResult
 from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
 from metrics.references import national_casework_reference, national_sanction_reference
 from metrics.sanctions import CHECKLIST, sanction_quality
@@ -52,17 +59,23 @@ __all__ = [
     "COMPARISON_COLUMNS",
     "EVALUATION_COLUMNS",
     "GROUP_CODE",
+    "METHOD_LABELS",
     "RANKING_COLUMNS",
     "SERIES_COLUMNS",
+    "STATUS_LABELS",
     "ComparisonGroup",
     "Inputs",
+    "Method",
     "MetricDef",
     "MissingInput",
     "Plan",
     "StatedFigure",
+    "Status",
     "Target",
+    "TargetResult",
     "comparison",
     "evaluate_plan",
+    "evaluate_targets",
     "get_metric",
     "kpi_series",
     "list_metrics",

@@ -139,11 +139,11 @@ def test_figures_agree_with_themselves() -> None:
     keeps the metric's precision."""
     share = get_metric("fleksjob_andel_op")
     assert display_decimals(share, 45.39) == 1
-    f = figures({"value": 46.79, "target": 45.39, "unit": "pct"}, share)
+    f = figures(share, value=46.79, target=45.39, unit="pct")
     assert f.text("value") == "46,8 %" and f.text("target") == "45,4 %"
     assert f.gap_text == "+1,4" and f.gap_label == "Afstand til mål (%-point)"
     ltu = get_metric("langtidsledige")
-    f = figures({"value": 108.4, "target": 117.0}, ltu)
+    f = figures(ltu, value=108.4, target=117.0)
     assert (f.text("value"), f.text("target"), f.gap_text) == ("108", "117", "−9")
 
 

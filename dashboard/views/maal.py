@@ -50,9 +50,9 @@ target_id = state.choose(
 assert target_id is not None
 target = targets[target_id]
 as_of = pickers.pick_as_of(PAGE, ref.year)
-evaluation = loaders.evaluate_plan(key, ref.path, ref.mtime, as_of)
-view = pagedata.target_view(key, ref, target, evaluation, as_of)
-metric, row, f = view.metric, view.row, view.figures
+results = {r.id: r for r in loaders.evaluate_targets(key, ref.path, ref.mtime, as_of)}
+view = pagedata.target_view(key, ref, target, results[target.id], as_of)
+metric, f = view.metric, view.figures
 unit, spec = metric.unit, metric.fmt
 muni, year = ref.municipality_code, plan.year
 stem = export.file_stem(ref.municipality_name, str(year), target.id)
@@ -71,13 +71,13 @@ c2.metric("Mål", f.text("target"))
 c3.metric(f.gap_label, f.gap_text)
 c4.metric("Fremskrivning", f.text("projection"))
 c5.metric("Udgangspunkt", f.text("baseline"))
-if view.explanation:
-    st.info(view.explanation)
+if view.result.explanation:
+    st.info(view.result.explanation)
 local_help.missing_notice(metric.sources, loaders.inputs(key), key=f"{PAGE}:missing")
 with st.expander("Definition og kilde"):
     st.markdown(f"**{metric.label}.** {metric.definition}")
     st.markdown(f"Kilde: {metric.source_ref}")
-    for note in view.notes:
+    for note in view.result.notes:
         st.markdown(f"- {note}")
 
 # -- the target's chart: its kind follows the metric (target_charts) ----------------------

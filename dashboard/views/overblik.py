@@ -46,7 +46,7 @@ st.markdown(" &nbsp;·&nbsp; ".join(parts), unsafe_allow_html=True)
 def card(view: pagedata.TargetView) -> None:
     """One target: status, the figures as shown, the explanation, its chart, a link."""
     f, ref = view.figures, page.ref
-    st.markdown(f"#### {view.row['label']}")
+    st.markdown(f"#### {view.result.label}")
     st.markdown(components.status_badge(view.status), unsafe_allow_html=True)
     m1, m2 = st.columns(2)
     m3, m4 = st.columns(2)
@@ -54,13 +54,13 @@ def card(view: pagedata.TargetView) -> None:
     m2.metric("Mål", f.text("target"))
     m3.metric(f.gap_label, f.gap_text)
     m4.metric("Fremskrivning", f.text("projection"))
-    if view.explanation:
-        text = html.escape(view.explanation)
+    if view.result.explanation:
+        text = html.escape(view.result.explanation)
         st.markdown(f'<p class="jm-explain">{text}</p>', unsafe_allow_html=True)
     local_help.missing_notice(view.metric.sources, page.loaded, key=f"{PAGE}:{view.target.id}")
     if view.series.height:
         fig = target_chart(
-            view.series, view.metric, view.line, title=str(view.row["label"]), compact=True
+            view.series, view.metric, view.line, title=view.result.label, compact=True
         )
         components.chart(
             fig,
