@@ -47,11 +47,13 @@ def test_csv_is_for_danish_excel() -> None:
     text = data.decode("utf-8-sig")
     lines = text.split("\r\n")
     header = lines[0].split(";")
-    assert header[:4] == ["KPI", "Periode", "Periodestart", "Områdekode"]
+    # The period code, its first day and (issue 12, item 6) the period as Danish text.
+    assert header[:5] == ["KPI", "Periode", "Periodestart", "Periode (tekst)", "Områdekode"]
     assert "person_id" not in text and "p1" not in text
     row1 = dict(zip(header, lines[1].split(";"), strict=True))
     assert row1["Værdi"] == "1234,5"  # decimal comma, no thousands separator in data
     assert row1["Periodestart"] == "2022-01-01"
+    assert row1["Periode (tekst)"] == "januar 2022"
     row2 = dict(zip(header, lines[2].split(";"), strict=True))
     # Suppressed: the value and the count behind it are blank, the row is marked <5.
     assert row2["Værdi"] == "" and row2["Tæller"] == ""
@@ -71,14 +73,24 @@ def test_excel_is_readable_and_keeps_suppressed_blank(tmp_path: Path) -> None:
     assert data[:2] == b"PK"
     path = tmp_path / "x.xlsx"
     path.write_bytes(data)
-    df = pl.read_excel(path, engine="calamine", has_header=True)
+    sheets = pl.read_excel(path, engine="calamine", sheet_id=0, has_header=True)
+    assert list(sheets) == ["Data", "Om data"]  # the data first
+    df = sheets["Data"]
     assert "person_id" not in df.columns
     assert df["Område"][0] == "Favrskov"
     assert df["Værdi"][0] == pytest.approx(1234.5)
     assert df["Værdi"][1] is None
     assert df["Bemærkning"][1].startswith("<5")
-    notes = [v for v in df["KPI"].to_list() if v and "Kilde" in v]
-    assert notes == ["Kilde: Jobindsats (tabel y25i09)."]
+    # Issue 12, item 6: the footnote moved from under the data to the sheet "Om data"; the
+    # data sheet is a clean table of the three rows (autofilter over all of it).
+    assert df.height == 3
+    cells = [str(v) for col in df.iter_columns() for v in col.to_list() if v is not None]
+    assert not any("Kilde" in c or "Demodata" in c for c in cells)
+    about = pl.read_excel(path, engine="calamine", sheet_name="Om data", has_header=False)
+    texts = about[about.columns[-1]].to_list()
+    assert "Kilde: Jobindsats (tabel y25i09)." in texts
+    assert "Demodata – ikke rigtige tal." in texts
+    assert "Data hentet: 1. marts 2023." in texts
 
 
 def test_prepare_drops_ids_and_blanks_suppressed() -> None:
