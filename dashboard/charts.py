@@ -347,26 +347,53 @@ def ranking_bar(
     unit: str,
     spec: str = ",.1f",
 ) -> go.Figure:
-    """All municipalities as horizontal bars by rank (1 at the top), one highlighted."""
+    """All municipalities as horizontal bars by rank (1 at the top), one highlighted.
+
+    Every municipality is labelled (the tick labels are forced, never thinned out by
+    plotly, and the chart is 16 pixels a bar high: room for a 10 px label); the chosen
+    one's label is bold in the highlight colour and its bar carries its value."""
+    row_height = 16
     r = ranking.sort("rank", nulls_last=True)
-    colours = [HIGHLIGHT if c == highlight_code else MUTED for c in r["area_code"]]
+    chosen = [c == highlight_code for c in r["area_code"]]
+    colours = [HIGHLIGHT if c else MUTED for c in chosen]
     labels = [
         f"{int(k)}. {n}" if k is not None else str(n)
         for k, n in zip(r["rank"], r["area_name"], strict=True)
     ]
+    ticktext = [
+        f'<b><span style="color:{HIGHLIGHT}">{label}</span></b>' if c else label
+        for label, c in zip(labels, chosen, strict=True)
+    ]
+    values = r["value"].to_list()
     fig = go.Figure(
         go.Bar(
-            x=r["value"].to_list(),
+            x=values,
             y=labels,
             orientation="h",
             marker={"color": colours},
+            text=[
+                fmt.with_unit(v, unit, spec) if c and v is not None else None
+                for v, c in zip(values, chosen, strict=True)
+            ],
+            textposition="outside",
+            textfont={"color": HIGHLIGHT, "size": 11},
+            cliponaxis=False,
             hovertemplate=f"%{{y}}: %{{x:{_hover_spec(spec)}}}{_axis_suffix(unit)}<extra></extra>",
         )
     )
-    height = max(360, 14 * r.height + 120)
+    height = max(360, row_height * r.height + 120)
     base_layout(fig, title=title, unit="", height=height, legend=False)
     fig.update_layout(hovermode="closest", bargap=0.15)
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 9}, title_text=None, ticksuffix="")
+    fig.update_yaxes(
+        autorange="reversed",
+        tickmode="array",
+        tickvals=labels,
+        ticktext=ticktext,
+        tickfont={"size": 10},
+        automargin=True,
+        title_text=None,
+        ticksuffix="",
+    )
     fig.update_xaxes(ticksuffix=_axis_suffix(unit), separatethousands=True, exponentformat="none")
     return fig
 

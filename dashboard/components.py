@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import export, fmt, loaders
 from dashboard.charts import STATUS_COLOURS
+from domain.registry import MetricDef
 
 
 def status_dot(status: str | None) -> str:
@@ -83,6 +84,29 @@ NO_CHROMIUM_NOTE = (
 )
 
 
+def data_metric(data: pl.DataFrame) -> MetricDef | None:
+    """The metric a chart's data is about: its one ``metric_id`` (None when the data has
+    none, several or an unknown one)."""
+    if "metric_id" not in data.columns:
+        return None
+    ids = data["metric_id"].drop_nulls().unique().to_list()
+    if len(ids) != 1:
+        return None
+    try:
+        return loaders.get_metric(str(ids[0]))
+    except KeyError:
+        return None
+
+
+def data_title(data: pl.DataFrame, metric: MetricDef | None) -> str | None:
+    """A title for an exported chart that has none on the page (a card): the metric and
+    the area (``Langtidsledige, Favrskov``) when the data names one of each."""
+    if metric is None:
+        return None
+    areas = data["area_name"].drop_nulls().unique().to_list() if "area_name" in data.columns else []
+    return f"{metric.label}, {areas[0]}" if len(areas) == 1 else metric.label
+
+
 def downloads(
     *,
     name: str,
@@ -91,8 +115,21 @@ def downloads(
     footnote: export.Footnote,
     fig: go.Figure | None = None,
     container: object = None,
+    spec: str | None = None,
+    metric: MetricDef | None = None,
+    title: str | None = None,
+    legend: bool | None = None,
 ) -> None:
-    """PNG, SVG, CSV and Excel download buttons. Files are made on click (deferred)."""
+    """PNG, SVG, CSV and Excel download buttons. Files are made on click (deferred).
+
+    ``spec``: the format the page shows the values with (e.g. ``metric.fmt``): the CSV and
+    Excel round the values to it (without: at most two decimals). ``metric``: its
+    definition and source go on the Excel sheet "Om data" (without: the metric of the
+    data's ``metric_id``). ``title``/``legend``: the exported image's title and legend
+    when the page's chart has none (a card's chart).
+    """
+    if metric is None:
+        metric = data_metric(data)
     target = container if container is not None else st
     images = fig is not None and export.browser_path() is not None
     cols = target.columns([1, 1, 1, 1, 4] if images else [1, 1, 6])  # type: ignore[attr-defined]
@@ -107,7 +144,9 @@ def downloads(
         for col, (fmt, mime, icon, tip) in zip(cols, images_spec, strict=False):
             col.download_button(
                 fmt.upper(),
-                functools.partial(export.figure_bytes, fig, fmt, footnote),
+                functools.partial(
+                    export.figure_bytes, fig, fmt, footnote, title=title, legend=legend
+                ),
                 file_name=f"{name}.{fmt}",
                 mime=mime,
                 key=f"{key}:{fmt}",
@@ -116,8 +155,8 @@ def downloads(
                 help=tip,
             )
         i = 2
-    csv: Callable[[], bytes] = lambda: export.to_csv(data, footnote)  # noqa: E731
-    xlsx: Callable[[], bytes] = lambda: export.to_excel(data, footnote)  # noqa: E731
+    csv = functools.partial(export.to_csv, data, footnote, spec=spec)
+    xlsx = functools.partial(export.to_excel, data, footnote, spec=spec, metric=metric)
     cols[i].download_button(
         "CSV",
         csv,
@@ -136,7 +175,7 @@ def downloads(
         key=f"{key}:xlsx",
         icon=":material/grid_on:",
         on_click="ignore",
-        help="Hent tallene som Excel-ark",
+        help='Hent tallene som Excel-ark (data og et ark "Om data")',
     )
 
 
@@ -148,19 +187,48 @@ def chart(
     name: str,
     key: str,
     compact: bool = False,
+    spec: str | None = None,
+    metric: MetricDef | None = None,
+    title: str | None = None,
 ) -> None:
-    """A chart with its footnote and its four download buttons."""
+    """A chart with its footnote and its four download buttons.
+
+    ``spec`` and ``metric`` as in :func:`downloads`. A ``compact`` (card) chart has no
+    title or legend on the page; its exported image gets both back: ``title``, or the
+    metric and area of the data (:func:`data_title`).
+    """
     st.plotly_chart(
         fig,
         key=f"{key}:fig",
         config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
     )
     st.caption(footnote.text())
+    if metric is None:
+        metric = data_metric(data)
     if compact:
         with st.popover("Hent figur og tal", icon=":material/download:"):
-            downloads(name=name, key=key, data=data, footnote=footnote, fig=fig)
+            downloads(
+                name=name,
+                key=key,
+                data=data,
+                footnote=footnote,
+                fig=fig,
+                spec=spec,
+                metric=metric,
+                title=title or data_title(data, metric),
+                legend=True,
+            )
     else:
-        downloads(name=name, key=key, data=data, footnote=footnote, fig=fig)
+        downloads(
+            name=name,
+            key=key,
+            data=data,
+            footnote=footnote,
+            fig=fig,
+            spec=spec,
+            metric=metric,
+            title=title,
+        )
 
 
 def status_badge(status: str | None) -> str:

@@ -1,10 +1,14 @@
 """Exports of every chart and the data behind it: PNG/SVG (kaleido), CSV and Excel.
 
 * CSV for Danish Excel: UTF-8 with BOM, ``;`` between fields, decimal comma, the footnote
-  as rows under the data.
-* Excel via xlsxwriter, the footnote under the data.
-* PNG/SVG through kaleido with Debian's chromium. The kaleido browser is started once per
-  process (``kaleido.start_sync_server``) and reused for every image.
+  as rows under the data. Numbers rounded as the page shows them (the metric's format, at
+  most two decimals by default), the period also as Danish text (``januar 2022``).
+* Excel via xlsxwriter: the data as a clean table on the first sheet (header row,
+  autofilter, nothing under the data), the footnote and the metric's definition and
+  source on a second sheet "Om data".
+* PNG/SVG through kaleido with Debian's chromium, at twice the page's scale, with title,
+  legend, footnote and the demo label inside the image. The kaleido browser is started
+  once per process (``kaleido.start_sync_server``) and reused for every image.
 
 Suppressed figures (fewer than 5 persons) stay blank and are marked ``<5``; person
 identifiers never leave: id columns are dropped before anything is written.
@@ -14,8 +18,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +30,9 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, fmt
+from domain.periods import PeriodError
+from domain.registry import MetricDef
+from metrics.danish import period_label
 
 DEMO_BANNER = "Demodata – ikke rigtige tal"
 SUPPRESSION_NOTE = "Tal om færre end 5 personer er udeladt (vist som <5 eller tomt felt)."
@@ -40,6 +48,7 @@ COLUMN_LABELS: dict[str, str] = {
     "label": "Mål",
     "period": "Periode",
     "period_start": "Periodestart",
+    "period_text": "Periode (tekst)",
     "area_code": "Områdekode",
     "area_name": "Område",
     "area_level": "Niveau",
@@ -151,13 +160,74 @@ def _csv_cell(text: str) -> str:
     return text
 
 
-def to_csv(df: pl.DataFrame, footnote: Footnote | None = None) -> bytes:
+DEFAULT_DECIMALS = 2
+"""Decimals of a number in an export when the metric's format is not known."""
+
+VALUE_COLUMNS = ("value", "target", "gap", "projection", "baseline")
+"""Columns in the metric's own unit: rounded to its display format (``MetricDef.fmt``)."""
+
+_DECIMALS = re.compile(r"\.(\d+)[fF%]?$")
+
+
+def decimals(spec: str | None) -> int:
+    """Decimals a Python format spec shows: ``",.1f"`` -> 1, ``".0f"`` -> 0; without
+    a precision (``None``, ``""``, ``",d"``) :data:`DEFAULT_DECIMALS`."""
+    m = _DECIMALS.search(spec or "")
+    return int(m.group(1)) if m else DEFAULT_DECIMALS
+
+
+def _rounder(digits: int) -> Callable[[float], float]:
+    def round_shown(v: float) -> float:
+        # Python's format rounds as the cards and tables show the number (fmt.number),
+        # so the file and the page agree; never a "-0".
+        out = float(format(v, f".{digits}f"))
+        return 0.0 if out == 0 else out
+
+    return round_shown
+
+
+def readable_period(code: str | None) -> str | None:
+    """A period code as a committee member reads it (``2022M01`` -> ``januar 2022``,
+    ``2022QMAT02`` -> ``juli 2021-juni 2022``); an unknown code as it is."""
+    if code is None:
+        return None
+    try:
+        return period_label(code) or code
+    except PeriodError:
+        return code
+
+
+def export_frame(df: pl.DataFrame, *, spec: str | None = None) -> pl.DataFrame:
+    """The frame of a CSV or Excel file, before :func:`prepare`: numbers rounded as shown
+    (columns in the metric's unit to ``spec``'s decimals, every other decimal number to at
+    most :data:`DEFAULT_DECIMALS`; no float noise like ``3170.1000000000004``) and the
+    period also as Danish text (``period_text``) beside its code."""
+    value_digits = decimals(spec)
+    out = df.with_columns(
+        pl.col(c).map_elements(
+            _rounder(value_digits if c in VALUE_COLUMNS else DEFAULT_DECIMALS), return_dtype=t
+        )
+        for c, t in df.schema.items()
+        if t in (pl.Float32, pl.Float64)
+    )
+    if "period" in out.columns and out.schema["period"] == pl.String:
+        text = pl.col("period").map_elements(readable_period, return_dtype=pl.String)
+        after = "period_start" if "period_start" in out.columns else "period"
+        cols = list(out.columns)
+        cols.insert(cols.index(after) + 1, "period_text")
+        out = out.with_columns(text.alias("period_text")).select(cols)
+    return out
+
+
+def to_csv(df: pl.DataFrame, footnote: Footnote | None = None, *, spec: str | None = None) -> bytes:
     """CSV for Danish Excel: BOM, ``;``, decimal comma, footnote rows under the data.
 
-    Text cells that a spreadsheet would run as a formula are defused (:func:`defuse`);
-    numbers are written as numbers (a negative number stays ``-1,5``).
+    Numbers rounded as shown (``spec``: the metric's display format, see
+    :func:`export_frame`), the period also as text. Text cells that a spreadsheet would run
+    as a formula are defused (:func:`defuse`); numbers are written as numbers (a negative
+    number stays ``-1,5``).
     """
-    out = prepare(df)
+    out = prepare(export_frame(df, spec=spec))
     out = out.with_columns(
         pl.col(c).map_elements(defuse, return_dtype=pl.String)
         for c, t in out.schema.items()
@@ -176,29 +246,68 @@ def to_csv(df: pl.DataFrame, footnote: Footnote | None = None) -> bytes:
     return ("\ufeff" + body).encode("utf-8")
 
 
-def to_excel(df: pl.DataFrame, footnote: Footnote | None = None, *, sheet: str = "Data") -> bytes:
-    """An .xlsx workbook: header, data (numbers as numbers, blanks for suppressed), then
-    the footnote rows."""
+ABOUT_SHEET = "Om data"
+
+
+def about_rows(footnote: Footnote | None, metric: MetricDef | None = None) -> list[tuple[str, str]]:
+    """The "Om data" sheet as (heading, text) rows: the metric, its definition, unit and
+    source (when known), then the footnote's lines (demo label, source, tables, periods,
+    "Data hentet", notes, the suppression rule)."""
+    rows: list[tuple[str, str]] = []
+    if metric is not None:
+        rows += [
+            ("Nøgletal", metric.label),
+            ("Definition", metric.definition),
+            ("Enhed", fmt.UNIT_LABEL.get(metric.unit, metric.unit)),
+            ("Kilde og tabeller", metric.source_ref),
+        ]
+    if footnote is not None:
+        if rows:
+            rows.append(("", ""))
+        rows += [("Fodnote" if k == 0 else "", line) for k, line in enumerate(footnote.lines())]
+    return rows
+
+
+def to_excel(
+    df: pl.DataFrame,
+    footnote: Footnote | None = None,
+    *,
+    sheet: str = "Data",
+    spec: str | None = None,
+    metric: MetricDef | None = None,
+) -> bytes:
+    """An .xlsx workbook: the data as a clean table on the first sheet (header row,
+    autofilter, frozen header, numbers as numbers, blanks for suppressed, nothing under
+    the data), and a second sheet "Om data" with the metric's definition and source
+    (``metric``) and the footnote. Numbers rounded as in :func:`to_csv`."""
     import xlsxwriter
 
-    out = prepare(df)
+    out = prepare(export_frame(df, spec=spec))
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "remove_timezone": True})
     ws = wb.add_worksheet(sheet[:31])
     bold = wb.add_format({"bold": True, "bottom": 1})
     num = wb.add_format({"num_format": "#,##0.0##"})
     day = wb.add_format({"num_format": "yyyy-mm-dd"})
-    small = wb.add_format({"italic": True, "font_color": "#555555"})
     for j, name in enumerate(out.columns):
         ws.write_string(0, j, name, bold)
         ws.set_column(j, j, max(10, min(40, len(name) + 2)))
     for i, row in enumerate(out.iter_rows(), start=1):
         for j, v in enumerate(row):
             _write_cell(ws, i, j, v, num, day)
-    r = out.height + 2
-    if footnote is not None:
-        for k, line in enumerate(footnote.lines()):
-            ws.write_string(r + k, 0, line, small)
+    if out.width:
+        ws.autofilter(0, 0, out.height, out.width - 1)
+        ws.freeze_panes(1, 0)
+    rows = about_rows(footnote, metric)
+    if rows:
+        about = wb.add_worksheet(ABOUT_SHEET)
+        wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        head = wb.add_format({"bold": True, "valign": "top"})
+        about.set_column(0, 0, 20)
+        about.set_column(1, 1, 100)
+        for i, (heading, text) in enumerate(rows):
+            about.write_string(i, 0, heading, head)
+            about.write_string(i, 1, text, wrap)
     wb.close()
     return buf.getvalue()
 
@@ -247,23 +356,62 @@ def _ensure_kaleido() -> None:
     _kaleido_started = True
 
 
+IMAGE_WIDTH = 1100
+IMAGE_HEIGHT = 600
+"""The image's size in CSS pixels before :data:`IMAGE_SCALE` (the figure's own height
+when it is taller, e.g. the ranking of all 98 municipalities)."""
+IMAGE_SCALE = 2
+"""PNGs at twice the page's scale (2200 pixels wide): sharp in a printed report."""
+BASE_FONT = 13
+"""The font size of a full-size chart (``charts.base_layout``); a card's smaller font is
+brought back to it in an export."""
+TITLE_FONT = 17
+DEMO_LABEL = "DEMODATA – ikke rigtige tal"
+
+
 def with_footnote(
-    fig: go.Figure, footnote: Footnote | None, *, height: int | None = None
+    fig: go.Figure,
+    footnote: Footnote | None,
+    *,
+    height: int | None = None,
+    title: str | None = None,
+    legend: bool | None = None,
 ) -> go.Figure:
-    """A copy of ``fig`` with the footnote written under the plot (for image exports);
-    a legend below the plot keeps its room above the footnote (``height``: the image's)."""
+    """A copy of ``fig`` ready for an image export: the footnote written under the plot,
+    a legend below the plot kept clear of it (``height``: the image's), the demo label in
+    the top right corner when the footnote says demo data.
+
+    ``title`` sets the chart's title (a card's chart has none on the page) and
+    ``legend=True`` shows its legend (a card hides it); the text gets a full-size chart's
+    font size again.
+    """
     out = go.Figure(fig)
+    if title is not None:
+        out.update_layout(
+            title={"text": title, "x": 0, "xanchor": "left", "font": {"size": TITLE_FONT}},
+        )
+    if legend is not None:
+        out.update_layout(showlegend=legend)
+    if title is not None or legend:
+        if (out.layout.font.size or BASE_FONT) < BASE_FONT:
+            out.update_layout(font={"size": BASE_FONT})
+        out.for_each_annotation(lambda a: a.update(font={"size": BASE_FONT - 2}))
+    margin = out.layout.margin
+    has_title = bool(out.layout.title.text)
+    if has_title:
+        out.update_layout(title={"pad": {"l": 12}})  # not glued to the image's edge
+    top = max(margin.t or 0, 60) if has_title or (footnote and footnote.demo) else margin.t
     if footnote is None:
+        out.update_layout(margin={"t": top})
         return out
     lines = footnote.lines()
-    margin = out.layout.margin
-    legend = out.layout.showlegend is not False and (out.layout.legend.y or 0) < 0
-    room = (charts.LEGEND_ROOM if legend else 50) + 10
+    below = legend or (out.layout.showlegend is not False and (out.layout.legend.y or 0) < 0)
+    room = (charts.LEGEND_ROOM if below else 50) + 10
     bottom = room + 16 * len(lines)
     out.update_layout(
-        margin={"b": bottom, "l": margin.l or 60, "r": margin.r or 30, "t": margin.t or 60},
+        margin={"b": bottom, "l": max(margin.l or 0, 60), "r": max(margin.r or 0, 30), "t": top},
     )
-    if legend and height is not None:
+    if below and height is not None:
         charts.legend_below(out, height)
     out.add_annotation(
         text="<br>".join(lines),
@@ -278,7 +426,30 @@ def with_footnote(
         showarrow=False,
         font={"size": 10, "color": "#555555"},
     )
+    if footnote.demo:
+        out.add_annotation(
+            text=f"<b>{DEMO_LABEL}</b>",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=1,
+            yshift=(top or 60) / 2,
+            xanchor="right",
+            yanchor="middle",
+            showarrow=False,
+            font={"size": 12, "color": charts.HIGHLIGHT},
+            bordercolor=charts.HIGHLIGHT,
+            borderwidth=1,
+            borderpad=3,
+        )
     return out
+
+
+def image_height(fig: go.Figure, footnote: Footnote | None) -> int:
+    """The image's height in CSS pixels: :data:`IMAGE_HEIGHT` or the figure's own when
+    taller, plus a line per footnote line."""
+    base = max(IMAGE_HEIGHT, int(fig.layout.height or 0))
+    return base + 16 * (len(footnote.lines()) if footnote else 0)
 
 
 def figure_bytes(
@@ -286,21 +457,27 @@ def figure_bytes(
     fmt_: str,
     footnote: Footnote | None = None,
     *,
-    width: int = 1100,
-    height: int = 600,
+    title: str | None = None,
+    legend: bool | None = None,
+    width: int = IMAGE_WIDTH,
+    height: int | None = None,
+    scale: int = IMAGE_SCALE,
 ) -> bytes:
-    """PNG or SVG of ``fig`` (with its footnote), rendered by the shared kaleido browser."""
+    """PNG or SVG of ``fig`` with its footnote, title and legend (:func:`with_footnote`),
+    rendered by the shared kaleido browser. ``width``/``height`` in CSS pixels (height
+    from :func:`image_height` when not given); a PNG has ``scale`` times as many pixels."""
     if fmt_ not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt_!r}")
     import kaleido
 
-    height = height + 16 * (len(footnote.lines()) if footnote else 0)
-    fig = with_footnote(fig, footnote, height=height)
+    if height is None:
+        height = image_height(fig, footnote)
+    fig = with_footnote(fig, footnote, height=height, title=title, legend=legend)
     spec = fig.to_dict()
     with _kaleido_lock:
         _ensure_kaleido()
         data = kaleido.calc_fig_sync(
-            spec, opts={"format": fmt_, "width": width, "height": height, "scale": 1}
+            spec, opts={"format": fmt_, "width": width, "height": height, "scale": scale}
         )
     return bytes(data)
 
