@@ -132,6 +132,8 @@ def comparison(
         footnote=loaders.footnote(key, metric.sources, comp),
         name=f"{stem}-sammenligning",
         key=f"{page}:comparison",
+        spec=metric.fmt,
+        metric=metric,
     )
     if not metric.is_rate:
         st.caption(
@@ -214,4 +216,6 @@ def ranking(
         ),
         name=f"{stem}-placering",
         key=f"{page}:ranking",
+        spec=spec,
+        metric=metric,
     )

@@ -85,7 +85,13 @@ st.subheader(CHART_TITLES[metric.chart_kind])
 series = view.series
 fig = target_chart(series, metric, view.line, title=f"{metric.label}, {ref.municipality_name}")
 components.chart(
-    fig, data=series, footnote=view.footnote, name=f"{stem}-udvikling", key=f"{PAGE}:trend"
+    fig,
+    data=series,
+    footnote=view.footnote,
+    name=f"{stem}-udvikling",
+    key=f"{PAGE}:trend",
+    spec=f.spec,
+    metric=metric,
 )
 components.value_table(
     series.select("period", "area_name", "group", "value", "suppressed", "total_unknown"),
@@ -125,6 +131,8 @@ if metric.breakdowns:
             footnote=loaders.footnote(key, metric.sources, split),
             name=f"{stem}-{breakdown}",
             key=f"{PAGE}:breakdown",
+            spec=spec,
+            metric=metric,
         )
         components.value_table(
             split.select("period", "group", "value", "suppressed", "total_unknown"),

@@ -69,6 +69,9 @@ def card(view: pagedata.TargetView) -> None:
             name=export.file_stem(ref.municipality_name, str(plan.year), view.target.id),
             key=f"{PAGE}:{view.target.id}",
             compact=True,
+            spec=f.spec,
+            metric=view.metric,
+            title=f"{view.result.label}, {ref.municipality_name}",
         )
     else:
         st.caption("Ingen tal for målet i de indlæste data.")
