@@ -28,7 +28,15 @@ MONTHS = (
 MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MISSING = "–"
 
-__all__ = ["MISSING", "MONTHS", "MONTHS_SHORT", "danish_separators", "number", "period_label"]
+__all__ = [
+    "MISSING",
+    "MONTHS",
+    "MONTHS_SHORT",
+    "danish_separators",
+    "genitive",
+    "number",
+    "period_label",
+]
 
 
 def danish_separators(text: str) -> str:
@@ -48,6 +56,12 @@ def number(x: float | None, decimals: int = 1) -> str:
     if text.startswith("-") and not any(c not in "-0,." for c in text):
         text = text[1:]  # no "-0" for a negative number that rounds to zero
     return danish_separators(text)
+
+
+def genitive(name: str) -> str:
+    """Danish genitive of a name: "Favrskovs", but "Randers'" (a name ending in s, x or
+    z takes an apostrophe, Retskrivningsordbogen § 6)."""
+    return f"{name}'" if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
 
 
 def _month(d: date) -> str:

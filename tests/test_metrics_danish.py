@@ -35,3 +35,9 @@ def test_number(x: float | None, decimals: int, text: str) -> None:
 def test_period_label_is_the_api_one() -> None:
     assert api.period_label is danish.period_label
     assert danish.period_label("2021M08", "2022M07") == "august 2021-juli 2022"
+
+
+def test_genitive_of_municipality_names() -> None:
+    assert danish.genitive("Favrskov") == "Favrskovs"
+    assert danish.genitive("Randers") == "Randers'"
+    assert danish.genitive("Aabenraa") == "Aabenraas"
