@@ -56,7 +56,7 @@ class TargetPage:
     gap: str
     projection: str
     baseline: str
-    baseline_label: str
+    baseline_period: str
     period: str
     explanation: str
     metric_label: str
@@ -326,10 +326,10 @@ def _page(
 
     unit = str(row.get("unit") or metric.unit)
     spec = consistent_spec(num("value"), num("target"), num("gap"), metric.fmt)
-    baseline_label = "Udgangspunkt"
+    baseline_period = ""
     if target.baseline_period:
         first, _, last = target.baseline_period.partition("-")
-        baseline_label = f"Udgangspunkt ({fmt.period_span(first, last or first)})"
+        baseline_period = fmt.period_span(first, last or first)
     status = str(row.get("status") or "ingen data")
     notes = row.get("notes")
     plan_note = (target.note,) if target.note else ()
@@ -345,7 +345,7 @@ def _page(
         gap=fmt.signed(num("gap"), unit, spec),
         projection=fmt.with_unit(num("projection"), unit, spec),
         baseline=fmt.with_unit(num("baseline"), unit, spec),
-        baseline_label=baseline_label,
+        baseline_period=baseline_period,
         period=str(row.get("periods_label") or fmt.MISSING_TEXT),
         explanation=str(row.get("explanation") or ""),
         metric_label=metric.label,

@@ -32,10 +32,10 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th { text-align: left; border-bottom: 1.5px solid var(--ink); padding: 5px 4px; }
 td { border-bottom: 1px solid var(--rule); padding: 5px 4px; vertical-align: middle; }
 td.num, th.num { text-align: right; white-space: nowrap; }
-.fields { display: grid; grid-template-columns: repeat(4, 1fr) 1.3fr; gap: 6px; margin: 10px 0; }
+.fields { display: grid; grid-template-columns: 1fr 1fr 1.25fr 1fr 1fr; gap: 6px; margin: 10px 0; }
 .field { background: var(--soft); border-radius: 4px; padding: 6px 8px; }
 .field span { display: block; color: var(--muted); font-size: 11px; }
-.field b { font-size: 18px; }
+.field b { font-size: 18px; } .field small { display: block; color: var(--muted); }
 .explain { border-left: 3px solid var(--main); padding: 2px 10px; font-size: 16px; }
 .chart svg { width: 100%; height: auto; display: block; }
 .note { color: var(--muted); font-size: 12px; }
@@ -122,13 +122,15 @@ def _overview(r: Report) -> str:
 def _target(r: Report, t: TargetPage) -> str:
     goal = f" · {t.goal_title}" if t.goal_title else ""
     fields = "".join(
-        f'<div class="field"><span>{_e(k)}</span><b>{_e(v)}</b></div>'
-        for k, v in (
-            ("Værdi", t.value),
-            ("Mål", t.target),
-            ("Afstand til mål", t.gap),
-            ("Fremskrivning", t.projection),
-            (t.baseline_label, t.baseline),
+        f'<div class="field"><span>{_e(k)}</span><b>{_e(v)}</b>'
+        + (f"<small>{_e(sub)}</small>" if sub else "")
+        + "</div>"
+        for k, v, sub in (
+            ("Værdi", t.value, ""),
+            ("Mål", t.target, ""),
+            ("Afstand til mål", t.gap, ""),
+            ("Fremskrivning", t.projection, ""),
+            ("Udgangspunkt", t.baseline, t.baseline_period),
         )
     )
     explain = f'<p class="explain">{_e(t.explanation)}</p>' if t.explanation else ""
