@@ -37,6 +37,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .field span { display: block; color: var(--muted); font-size: 11px; }
 .field b { font-size: 18px; } .field small { display: block; color: var(--muted); }
 .explain { border-left: 3px solid var(--main); padding: 2px 10px; font-size: 16px; }
+figure.chart { margin: 8px 0; }
 .chart svg { width: 100%; height: auto; display: block; }
 .note { color: var(--muted); font-size: 12px; }
 dl.about { display: grid; grid-template-columns: max-content 1fr; gap: 6px 12px; }
