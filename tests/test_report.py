@@ -422,13 +422,13 @@ def test_report_command_writes_the_same_html(
     runner = CliRunner()
     env = {"JOBMAAL_DATA_DIR": str(demo_store.data_dir)}
     args = ["report", "-m", "710", "-y", "2022", "--as-of", "2022M06", "--plans", str(TARGETS)]
-    with runner.isolated_filesystem(temp_dir=tmp_path) as cwd:
-        res = runner.invoke(cli, [*args, "--format", "html"], env=env)
-        assert res.exit_code == 0, res.output
-        out = Path(cwd) / "favrskov-2022-rapport-2022m06.html"  # the default name
-        assert out.name in res.output
-        assert out.read_text(encoding="utf-8") == html_june
-        assert not list(Path(cwd).glob(".*.tmp_path"))  # no temporary file left behind
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(cli, [*args, "--format", "html"], env=env)
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "favrskov-2022-rapport-2022m06.html"  # the default name, here
+    assert out.name in res.output
+    assert out.read_text(encoding="utf-8") == html_june
+    assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed
 
 
 def test_report_command_errors_are_one_line(demo_store: Store, tmp_path: Path) -> None:
