@@ -33,9 +33,10 @@ CHART_HEIGHT = 380
 """Pixels of the SVG charts: on A4 (170 mm wide) Plotly's 13 px text prints at about 8 pt."""
 
 SUPPRESSED_NOTE = (
-    "Månedstallene handler (næsten) alle om færre end 5 personer og vises derfor ikke. "
-    "Årets tal står ovenfor."
+    "Månedstallene handler for de flestes vedkommende om færre end 5 personer og vises "
+    "derfor ikke. Årets tal står ovenfor."
 )
+GAPS_NOTE = "Måneder med tal om færre end 5 personer er udeladt (huller i linjen)."
 NO_SERIES_NOTE = "Ingen månedstal for målet i de indlæste data."
 NO_BROWSER_NOTE = "Figuren kan ikke tegnes: Chromium (/usr/bin/chromium) er ikke installeret."
 SUM_NOTE = "Målet gælder årets samlede antal; figuren viser månedernes tal."
@@ -258,13 +259,15 @@ def report_content(
         if series.height:
             last_periods.append(series["period_start"].max())  # type: ignore[arg-type]
         svg: str | None = None
-        note: str | None = None
+        notes: list[str] = []
+        shown = series["value"].drop_nulls().len()
+        hidden = int(series["suppressed"].fill_null(False).sum())
         if not series.height:
-            note = NO_SERIES_NOTE
-        elif series["value"].drop_nulls().len() < 2:
-            note = SUPPRESSED_NOTE
+            notes.append(NO_SERIES_NOTE)
+        elif shown < 2 or hidden > shown:  # a chart of a few dots says nothing
+            notes.append(SUPPRESSED_NOTE)
         elif not browser:
-            note = NO_BROWSER_NOTE
+            notes.append(NO_BROWSER_NOTE)
         else:
             fig = _target_figure(
                 target,
@@ -276,7 +279,10 @@ def report_content(
             )
             svg = chart_svg(fig, f"jm{i}")
             if metric.year_agg == "sum":
-                note = SUM_NOTE
+                notes.append(SUM_NOTE)
+            if hidden:
+                notes.append(GAPS_NOTE)
+        note = " ".join(notes) or None
         pages.append(_page(target, metric, row, svg=svg, chart_note=note))
 
     counts = {s: sum(1 for p in pages if p.status == s) for s in STATUS_ORDER}
