@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from dashboard.export import file_stem
-from dashboard.report import build_report, page_count
+from dashboard.report import build_report, file_name, page_count
 from dashboard.report.build import FORMATS, ReportFormat
 from data_connectors.plans import find_plan
 from data_connectors.store import Store
@@ -72,10 +71,7 @@ def report(
     plan = find_plan(municipality, year, plans_dir)
     data = build_report(plan, Store.from_settings().inputs(), as_of=as_of, format=fmt_)
     if output is None:
-        output = Path(
-            file_stem(plan.municipality_name, str(year), "rapport", (as_of or "").lower())
-            + f".{fmt_}"
-        )
+        output = Path(file_name(plan, as_of, fmt_))
     _write_atomically(output, data)
     size = f"{len(data):,}".replace(",", ".")
     pages = f", {page_count(data)} sider" if fmt_ == "pdf" else ""

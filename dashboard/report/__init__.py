@@ -7,14 +7,16 @@ inputs give the same bytes (see ``docs/report.md``).
 
 from __future__ import annotations
 
-from dashboard.report.build import ReportFormat, build_report, page_count
+from dashboard.report.build import MIME, ReportFormat, build_report, file_name, page_count
 from dashboard.report.content import Report, TargetPage, report_content
 
 __all__ = [
+    "MIME",
     "Report",
     "ReportFormat",
     "TargetPage",
     "build_report",
+    "file_name",
     "page_count",
     "report_content",
 ]

@@ -8,6 +8,7 @@ from typing import Literal
 
 import polars as pl
 
+from dashboard.export import file_stem
 from dashboard.report.content import report_content
 from dashboard.report.html import render_html
 from dashboard.report.pdf import render_pdf
@@ -15,7 +16,8 @@ from metrics.api import Plan
 
 ReportFormat = Literal["pdf", "html"]
 FORMATS: tuple[ReportFormat, ...] = ("pdf", "html")
-MIME = {"pdf": "application/pdf", "html": "text/html"}
+MIME: dict[ReportFormat, str] = {"pdf": "application/pdf", "html": "text/html"}
+"""The download type of each format (a page's download button)."""
 
 
 def build_report(
@@ -39,6 +41,12 @@ def build_report(
         raise ValueError(f"unknown report format {format!r}; use pdf or html")
     report = report_content(plan, inputs, as_of=as_of, demo=demo)
     return render_pdf(report) if format == "pdf" else render_html(report)
+
+
+def file_name(plan: Plan, as_of: str | None, format: ReportFormat) -> str:
+    """The report's file name: ``favrskov-2022-rapport-2022m06.pdf``."""
+    stem = file_stem(plan.municipality_name, str(plan.year), "rapport", (as_of or "").lower())
+    return f"{stem}.{format}"
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
