@@ -17,12 +17,14 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import typst
 from click.testing import CliRunner
 
 from cli.main import cli
 from dashboard import export
 from dashboard.report import build_report, page_count
-from dashboard.report.content import consistent_spec
+from dashboard.report.content import consistent_spec, report_content
+from dashboard.report.pdf import TEMPLATE, render_pdf, report_json
 from data_connectors.plans import find_plan
 from data_connectors.store import Store
 from domain.periods import month_range
@@ -387,6 +389,34 @@ def test_own_data_report_worked_by_hand(tmp_path: Path) -> None:
     cover = " ".join(pages[0].split())
     assert "Testplan" in cover and "Status pr. juni 2022" in cover
     assert "Data hentet 1. januar 2022" in cover
+
+
+def test_pdf_bytes_come_from_the_content_alone() -> None:
+    """A second evaluation and kaleido run give the same content (Plotly's random ids
+    fixed), and a fresh typst compile of it (no memoized compiler, new font search) the
+    same bytes as the report's: nothing depends on the process or the clock."""
+    plan = api.parse_plan(LTU_PLAN)
+    first = report_content(plan, _ltu_inputs(), as_of="2022M06")
+    second = report_content(plan, _ltu_inputs(), as_of="2022M06")
+    assert first.targets[0].svg is not None
+    assert report_json(first) == report_json(second)
+    fresh = typst.compile(
+        TEMPLATE,
+        root=TEMPLATE.parent,
+        sys_inputs={"data": report_json(second)},
+        timestamp=second.created,
+    )
+    assert render_pdf(first) == fresh
+
+
+def test_without_chromium_the_report_says_the_chart_is_missing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(export, "browser_path", lambda: None)
+    pdf = build_report(api.parse_plan(LTU_PLAN), _ltu_inputs(), as_of="2022M06")
+    page = " ".join(pdf_pages(pdf, tmp_path)[2].split())
+    assert "Figuren kan ikke tegnes: Chromium" in page
+    assert figures(pdf_pages(pdf, tmp_path)[2]) == ["120", "117", "+3", "120", "165"]
 
 
 HOSTILE = (
