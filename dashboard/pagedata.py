@@ -9,7 +9,6 @@ page's data is cached per store version, plan and status month.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -22,26 +21,9 @@ from dashboard.target_charts import TargetLine, window
 from domain.registry import MetricDef
 from domain.targets import Plan, Target
 from metrics.api import STATUS_LABELS, TargetResult
+from metrics.danish import display_spec, spec_decimals
 
 STATUS_ORDER = tuple(STATUS_LABELS.values())
-
-
-def _decimals(spec: str) -> int:
-    m = re.search(r"\.(\d+)f", spec or "")
-    return int(m.group(1)) if m else 1
-
-
-def display_decimals(metric: MetricDef, target: float | None) -> int:
-    """Digits after the comma that show the value, the target and the gap consistently:
-    the metric's own precision, or more when the target is written with more (a target
-    of 45,4 % is shown as 45,4 %, and the value beside it with one decimal too)."""
-    d = _decimals(metric.fmt)
-    if target is not None:
-        for extra in range(d, 2):
-            if abs(round(target, extra) - target) < 1e-9:
-                return max(d, extra)
-        return max(d, 1)
-    return d
 
 
 @dataclass(frozen=True)
@@ -81,7 +63,8 @@ def figures(
     unit: str | None = None,
 ) -> Figures:
     """The figures rounded to one precision, the gap from the rounded value and target."""
-    d = display_decimals(metric, target)
+    spec = display_spec(metric.fmt, target)
+    d = spec_decimals(spec)
 
     def r(x: float | None) -> float | None:
         return None if x is None else round(x, d)
@@ -94,7 +77,7 @@ def figures(
         gap=gap,
         projection=r(projection),
         baseline=r(baseline),
-        spec=f",.{d}f",
+        spec=spec,
         unit=unit or metric.unit,
     )
 
@@ -130,7 +113,7 @@ class PlanPage:
     targets: tuple[TargetView, ...]
 
 
-def _baseline_label(target: Target) -> str:
+def baseline_label(target: Target) -> str:
     if not target.baseline_period:
         return "Udgangspunkt"
     first, _, last = target.baseline_period.partition("-")
@@ -163,7 +146,7 @@ def target_view(
         target=result.target,
         year=plan.year,
         baseline=result.baseline,
-        baseline_label=_baseline_label(target),
+        baseline_label=baseline_label(target),
         as_of=as_of,
         spec=shown_figures.spec,
         so_far=result.value,

@@ -7,6 +7,7 @@ period_label``).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from domain.periods import parse_period
@@ -33,6 +34,7 @@ __all__ = [
     "MONTHS",
     "MONTHS_SHORT",
     "danish_separators",
+    "display_spec",
     "genitive",
     "number",
     "period_label",
@@ -56,6 +58,24 @@ def number(x: float | None, decimals: int = 1) -> str:
     if text.startswith("-") and not any(c not in "-0,." for c in text):
         text = text[1:]  # no "-0" for a negative number that rounds to zero
     return danish_separators(text)
+
+
+def spec_decimals(spec: str) -> int:
+    """Digits after the decimal point of a format spec (",.1f" -> 1, ".0f" -> 0; 1 when
+    the spec names none)."""
+    m = re.search(r"\.(\d+)f", spec or "")
+    return int(m.group(1)) if m else 1
+
+
+def display_spec(spec: str, target: float | None) -> str:
+    """The format that shows a value beside its target consistently: the metric's own
+    precision, or one decimal more when the target needs it (a target of 45,4 % is shown
+    as 45,4 %, and the value and the gap beside it with one decimal too). Every place
+    that prints a target's figures (cards, tables, explanations, the report) uses it."""
+    d = spec_decimals(spec)
+    if target is not None and d < 1 and abs(round(target) - target) > 1e-9:
+        d = 1
+    return f",.{d}f"
 
 
 def genitive(name: str) -> str:

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from dashboard import export
 from dashboard.report import build_report, page_count
-from dashboard.report.content import consistent_spec, report_content
+from dashboard.report.content import report_content
 from dashboard.report.pdf import TEMPLATE, render_pdf, report_json
 from data_connectors.plans import find_plan
 from data_connectors.store import Store
@@ -440,15 +440,6 @@ def test_hostile_texts_are_printed_as_text(tmp_path: Path) -> None:
     assert "<script" not in html.lower() and "<b>fed</b>" not in html
     assert "Plan &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; #set page(fill: red)" in html
     assert "Mål ] #strong[x] $y$ &lt;b&gt;fed&lt;/b&gt;" in html
-
-
-def test_consistent_spec_adds_the_decimals_the_gap_needs() -> None:
-    # 46.79 - 45.39 = 1.40: at 0 decimals 47 - 45 = 2 but the gap shows 1; at 1: 46.8 -
-    # 45.4 = 1.4 = the gap's 1.4.
-    assert consistent_spec(46.79, 45.39, 1.40, ".0f") == ".1f"
-    # 124.33 - 117 = 7.33: 124 - 117 = 7 = the gap's 7, so the metric's format stays.
-    assert consistent_spec(124.33, 117.0, 7.33, ",.0f") == ",.0f"
-    assert consistent_spec(None, 117.0, None, ",.0f") == ",.0f"
 
 
 # -- the command ----------------------------------------------------------------------------------

@@ -25,10 +25,11 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.pagedata import display_decimals, figures
+from dashboard.pagedata import figures
 from dashboard.target_charts import TargetLine, running, target_chart, window
 from data_connectors.store import Store
 from domain.registry import get_metric
+from metrics.danish import display_spec
 from tests.test_dashboard_pages import APP, TIMEOUT, demo_env  # noqa: F401
 
 
@@ -138,7 +139,8 @@ def test_figures_agree_with_themselves() -> None:
     needs it), the gap from the shown numbers 46,8 - 45,4 = +1,4; a whole-number target
     keeps the metric's precision."""
     share = get_metric("fleksjob_andel_op")
-    assert display_decimals(share, 45.39) == 1
+    assert display_spec(share.fmt, 45.39) == ",.1f"
+    assert display_spec(share.fmt, 45.0) == ",.0f"
     f = figures(share, value=46.79, target=45.39, unit="pct")
     assert f.text("value") == "46,8 %" and f.text("target") == "45,4 %"
     assert f.gap_text == "+1,4" and f.gap_label == "Afstand til mål (%-point)"

@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, export, fmt
+from dashboard.pagedata import Figures, baseline_label, figures
+from dashboard.target_charts import TargetLine, target_chart, window
 from data_connectors.demo import is_demo_source
 from domain.periods import parse_period
 from metrics import api
@@ -39,7 +41,6 @@ SUPPRESSED_NOTE = (
 GAPS_NOTE = "Måneder med tal om færre end 5 personer er udeladt (huller i linjen)."
 NO_SERIES_NOTE = "Ingen månedstal for målet i de indlæste data."
 NO_BROWSER_NOTE = "Figuren kan ikke tegnes: Chromium (/usr/bin/chromium) er ikke installeret."
-SUM_NOTE = "Målet gælder årets samlede antal; figuren viser månedernes tal."
 
 
 @dataclass(frozen=True)
@@ -100,32 +101,6 @@ class Report:
         return out
 
 
-# -- numbers -------------------------------------------------------------------------------
-
-
-def _decimals(spec: str) -> int:
-    m = re.search(r"\.(\d+)f", spec)
-    return int(m.group(1)) if m else 1
-
-
-def _with_decimals(spec: str, decimals: int) -> str:
-    return re.sub(r"\.\d+f", f".{decimals}f", spec) if re.search(r"\.\d+f", spec) else spec
-
-
-def consistent_spec(value: float | None, target: float | None, gap: float | None, spec: str) -> str:
-    """``spec`` with as many more decimals (at most 2) as it takes for the printed value
-    minus the printed target to equal the printed gap: 46,8 % against 45,4 % is "+1,4",
-    where 47 % against 45 % with a gap of "+1" would contradict itself."""
-    if value is None or target is None or gap is None:
-        return spec
-    base = _decimals(spec)
-    for d in range(base, base + 3):
-        shown = float(format(value, f".{d}f")) - float(format(target, f".{d}f"))
-        if abs(shown - float(format(gap, f".{d}f"))) < 0.5 * 10**-d:
-            return _with_decimals(spec, d)
-    return _with_decimals(spec, base + 2)
-
-
 # -- charts --------------------------------------------------------------------------------
 
 
@@ -134,35 +109,24 @@ def _target_figure(
     metric: api.MetricDef,
     series: pl.DataFrame,
     *,
+    result: api.TargetResult,
+    shown: Figures,
     year: int,
-    target_value: float | None,
-    baseline: float | None,
+    as_of: str | None,
 ) -> go.Figure:
-    """The chart of one target, from the dashboard's chart builders.
-
-    The one place that chooses the chart for a target (a chart kind per kind of target
-    will replace the trend here).
-    """
-    this_year = series.filter(pl.col("period_start").dt.year() == year)
-    last_year = series.filter(pl.col("period_start").dt.year() == year - 1)
-    baseline_label = "Udgangspunkt"
-    if target.baseline_period:
-        first, _, last = target.baseline_period.partition("-")
-        baseline_label = f"Udgangspunkt ({fmt.period_span(first, last or first)})"
-    return charts.trend(
-        this_year if this_year.height else series,
-        title=f"{metric.label}, {year}",
-        unit=metric.unit,
-        spec=metric.fmt,
-        target=target_value if metric.year_agg != "sum" else None,
-        target_year=year,
-        baseline=baseline,
-        baseline_label=baseline_label,
-        last_year=last_year if this_year.height else None,
-        name=f"{year}",
-        breaks=[parse_period(b.period).start for b in metric.breaks],
-        height=CHART_HEIGHT,
+    """The chart of one target: the same chart kind as on Overblik and Mål
+    (``dashboard.target_charts``)."""
+    line = TargetLine(
+        target=result.target,
+        year=year,
+        baseline=result.baseline,
+        baseline_label=baseline_label(target),
+        as_of=as_of,
+        spec=shown.spec,
+        so_far=result.value,
+        last_month=result.periods_covered.rpartition("-")[2] or None,
     )
+    return target_chart(series, metric, line, title=f"{metric.label}, {year}", height=CHART_HEIGHT)
 
 
 _REF = re.compile(r'(id="|url\(#|href="#)([^")]*)')
@@ -238,24 +202,31 @@ def report_content(
     _check_as_of(as_of)
     year = int(plan.year)
     muni = plan.municipality_code
-    evaluation = api.evaluate_plan(inputs, plan, as_of=as_of)
+    results = api.evaluate_targets(inputs, plan, as_of=as_of)
     targets = {t.id: t for t in plan.targets}
-    end = f"{year}M12" if as_of is None or as_of > f"{year}M12" else as_of
-    start = f"{year - 1}M01"
-    if end < start:
-        start = end
     browser = charts_as_svg and export.browser_path() is not None
 
     pages: list[TargetPage] = []
     last_periods: list[date] = []
     sources: list[str] = []
-    for i, row in enumerate(evaluation.iter_rows(named=True)):
-        target = targets[str(row["id"])]
+    for i, result in enumerate(results):
+        target = targets[result.id]
         metric = api.get_metric(target.metric_id)
         sources.extend(s for s in metric.sources if s in inputs and s not in sources)
+        start, end = window(metric, year)
+        if as_of is not None and as_of < end:
+            end = as_of
         series = api.kpi_series(
             inputs, metric.id, area_codes=[muni], breakdown=target.breakdown, start=start, end=end
         ).filter(pl.col("group") == (target.group or "I alt"))
+        shown_figures = figures(
+            metric,
+            value=result.value,
+            target=result.target,
+            projection=result.projection,
+            baseline=result.baseline,
+            unit=result.unit,
+        )
         if series.height:
             last_periods.append(series["period_start"].max())  # type: ignore[arg-type]
         svg: str | None = None
@@ -273,17 +244,16 @@ def report_content(
                 target,
                 metric,
                 series,
+                result=result,
+                shown=shown_figures,
                 year=year,
-                target_value=row["target"],
-                baseline=row["baseline"],
+                as_of=as_of,
             )
             svg = chart_svg(fig, f"jm{i}")
-            if metric.year_agg == "sum":
-                notes.append(SUM_NOTE)
             if hidden:
                 notes.append(GAPS_NOTE)
         note = " ".join(notes) or None
-        pages.append(_page(target, metric, row, svg=svg, chart_note=note))
+        pages.append(_page(target, metric, result, shown_figures, svg=svg, chart_note=note))
 
     counts = {s: sum(1 for p in pages if p.status == s) for s in STATUS_ORDER}
     summary = tuple(
@@ -321,23 +291,19 @@ def report_content(
 def _page(
     target: api.Target,
     metric: api.MetricDef,
-    row: Mapping[str, object],
+    result: api.TargetResult,
+    f: Figures,
     *,
     svg: str | None,
     chart_note: str | None,
 ) -> TargetPage:
-    def num(key: str) -> float | None:
-        v = row.get(key)
-        return float(v) if isinstance(v, int | float) else None
-
-    unit = str(row.get("unit") or metric.unit)
-    spec = consistent_spec(num("value"), num("target"), num("gap"), metric.fmt)
+    """The target's page, its figures as the dashboard's cards show them (``Figures``:
+    one precision, the gap from the shown value and target)."""
     baseline_period = ""
     if target.baseline_period:
         first, _, last = target.baseline_period.partition("-")
         baseline_period = fmt.period_span(first, last or first)
-    status = str(row.get("status") or "ingen data")
-    notes = row.get("notes")
+    status = api.STATUS_LABELS[result.status]
     plan_note = (target.note,) if target.note else ()
     return TargetPage(
         id=target.id,
@@ -346,18 +312,18 @@ def _page(
         wording=target.wording,
         status=status,
         colour=charts.STATUS_COLOURS.get(status, charts.MUTED),
-        value=fmt.with_unit(num("value"), unit, spec),
-        target=fmt.with_unit(num("target"), unit, spec),
-        gap=fmt.signed(num("gap"), unit, spec),
-        projection=fmt.with_unit(num("projection"), unit, spec),
-        baseline=fmt.with_unit(num("baseline"), unit, spec),
+        value=f.text("value"),
+        target=f.text("target"),
+        gap=fmt.signed(f.gap, f.unit, f.spec),
+        projection=f.text("projection"),
+        baseline=f.text("baseline"),
         baseline_period=baseline_period,
-        period=str(row.get("periods_label") or fmt.MISSING_TEXT),
-        explanation=str(row.get("explanation") or ""),
+        period=result.periods_label or fmt.MISSING_TEXT,
+        explanation=result.explanation,
         metric_label=metric.label,
         definition=metric.definition,
         source=metric.source_ref,
-        notes=plan_note + (tuple(str(n) for n in notes) if isinstance(notes, list) else ()),
+        notes=plan_note + result.notes,
         svg=svg,
         chart_note=chart_note,
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from domain.registry import MetricDef
 from domain.targets import Target
-from metrics.danish import number, period_label
+from metrics.danish import display_spec, number, period_label
 from metrics.evaluation.checks import ExtractMismatch, Reduction, StatedMismatch
 from metrics.evaluation.projection import Projection
 from metrics.evaluation.result import Method, Status, TargetResult
@@ -112,7 +112,7 @@ def explanation(t: Target, metric: MetricDef, f: Facts) -> str:
     "Virksomhedsbesøg i året er 78 (januar-december 2022) mod et mål på mindst 75, så
     målet er nået."
     """
-    spec = metric.fmt
+    spec = display_spec(metric.fmt, f.level)  # as the cards show the figures
     status = STATUS_LABELS[f.status]
     level = f"{KIND_WORDS[t.kind]} {unit_text(t.unit, f.level, spec)}"
     goal = f"et mål på {level}"
