@@ -230,3 +230,15 @@ def test_every_chart_kind_on_the_demo_store(demo_env: Store) -> None:  # noqa: F
     notes = " ".join(a.get("text", "") for a in spec["layout"].get("annotations", []))
     hidden = int(notes.split(" måneder med færre end 5 personer vises ikke")[0].split()[-1])
     assert hidden > 0 and months.count(None) == hidden  # gaps, not zeros
+
+
+def test_overblik_builds_the_committee_report_on_request(app_env: Path) -> None:
+    """The button builds the PDF for the plan and month shown, then offers it; the file
+    is the one ``jobmaal report`` writes (its name carries the month)."""
+    at = _app(None, kommune="710", aar="2022", pr="2022M06")
+    assert not [b for b in at.get("download_button") if "rapporten" in str(b.label)]
+    next(b for b in at.button if "rapport" in b.label.lower()).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    offered = [b for b in at.get("download_button") if "Hent rapporten" in str(b.label)]
+    assert len(offered) == 1
+    assert offered[0].proto.url  # a file is served

@@ -9,11 +9,12 @@ import html
 
 import streamlit as st
 
-from dashboard import components, export, loaders, local_help, pagedata, pickers, state
+from dashboard import components, export, loaders, local_help, pagedata, pickers, report, state
 from dashboard.target_charts import target_chart
 from metrics.danish import period_label
 
 PAGE = "overblik"
+REPORT_STATE = "overblik:report"
 
 key = loaders.store_key()
 demo = loaders.is_demo(key)
@@ -41,6 +42,31 @@ st.caption(
 
 parts = [f"{components.status_dot(s)} {n} {s}" for s, n in page.summary]  # targets, not persons
 st.markdown(" &nbsp;·&nbsp; ".join(parts), unsafe_allow_html=True)
+
+
+@st.fragment
+def report_button() -> None:
+    """The committee report for the plan and status month shown: built on request (it
+    draws every chart), then offered as a download; the same file as ``jobmaal report``."""
+    wanted = (key, page.ref.path, page.ref.mtime, as_of)
+    built = st.session_state.get(REPORT_STATE)
+    c1, c2 = st.columns([1, 3])
+    if c1.button("Lav rapport til udvalget (PDF)", icon=":material/picture_as_pdf:"):
+        with st.spinner("Rapporten bygges ..."):
+            pdf = report.build_report(plan, loaders.inputs(key), as_of=as_of, format="pdf")
+        built = (wanted, pdf)
+        st.session_state[REPORT_STATE] = built
+    if built is not None and built[0] == wanted:
+        c2.download_button(
+            f"Hent rapporten ({report.page_count(built[1])} sider)",
+            data=built[1],
+            file_name=report.file_name(plan, as_of, "pdf"),
+            mime=report.MIME["pdf"],
+            icon=":material/download:",
+        )
+
+
+report_button()
 
 
 def card(view: pagedata.TargetView) -> None:
