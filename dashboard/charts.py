@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashboard import fmt
+from metrics import danish
 from metrics.danish import MONTHS_SHORT
 
 SEPARATORS = ",."
@@ -96,7 +96,7 @@ def base_layout(
         legend_below(fig, height)
     fig.update_yaxes(
         ticksuffix=_axis_suffix(unit),
-        title_text=fmt.UNIT_LABEL.get(unit, unit) if unit and unit != "pct" else None,
+        title_text=danish.UNIT_LABEL.get(unit, unit) if unit and unit != "pct" else None,
         rangemode="tozero",
         separatethousands=True,
         exponentformat="none",
@@ -198,7 +198,7 @@ def trend(
             go.Scatter(
                 x=[x0, x1],
                 y=[target, target],
-                name=f"Mål ({fmt.with_unit(target, unit, spec)})",
+                name=f"Mål ({danish.with_unit(target, unit, spec)})",
                 mode="lines",
                 line={"color": TARGET, "width": 3},
                 hovertemplate=hover,
@@ -372,7 +372,7 @@ def ranking_bar(
             orientation="h",
             marker={"color": colours},
             text=[
-                fmt.with_unit(v, unit, spec) if c and v is not None else None
+                danish.with_unit(v, unit, spec) if c and v is not None else None
                 for v, c in zip(values, chosen, strict=True)
             ],
             textposition="outside",
@@ -462,7 +462,7 @@ def benchmark(
     """STAR's benchmark: actual and expected full-time persons on public support per
     rolling year (``period`` codes like ``2022QMAT04``), expected as a dashed line."""
     s = df.sort("period")
-    x = [fmt.period_label(p).replace("år til ", "") for p in s["period"]]
+    x = [danish.period_short(p) for p in s["period"]]
     hover = "%{x}: %{y:,.0f} fuldtidspersoner"
     fig = go.Figure()
     fig.add_trace(

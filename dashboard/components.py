@@ -11,9 +11,10 @@ import plotly.graph_objects as go
 import polars as pl
 import streamlit as st
 
-from dashboard import export, fmt, loaders
+from dashboard import export, loaders
 from dashboard.charts import STATUS_COLOURS
 from domain.registry import MetricDef
+from metrics import danish
 
 
 def status_dot(status: str | None) -> str:
@@ -141,15 +142,15 @@ def downloads(
             ("png", "image/png", ":material/image:", "Hent figuren som PNG-billede"),
             ("svg", "image/svg+xml", ":material/draw:", "Hent figuren som SVG (vektorgrafik)"),
         )
-        for col, (fmt, mime, icon, tip) in zip(cols, images_spec, strict=False):
+        for col, (kind, mime, icon, tip) in zip(cols, images_spec, strict=False):
             col.download_button(
-                fmt.upper(),
+                kind.upper(),
                 functools.partial(
-                    export.figure_bytes, fig, fmt, footnote, title=title, legend=legend
+                    export.figure_bytes, fig, kind, footnote, title=title, legend=legend
                 ),
-                file_name=f"{name}.{fmt}",
+                file_name=f"{name}.{kind}",
                 mime=mime,
-                key=f"{key}:{fmt}",
+                key=f"{key}:{kind}",
                 icon=icon,
                 on_click="ignore",
                 help=tip,
@@ -250,7 +251,7 @@ def number_cell(value: object) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
-    text = fmt.number(value, ",.2f")
+    text = danish.number(value, ",.2f")
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
@@ -311,7 +312,7 @@ NOTE = export.COLUMN_LABELS["note"]
 
 def _cell_formatter(unit: str, spec: str) -> Callable[[float | None], str]:
     def cell(value: float | None) -> str:
-        return fmt.cell(value, unit, spec)
+        return danish.cell(value, unit, spec)
 
     return cell
 
@@ -364,10 +365,10 @@ def evaluation_table(evaluation: pl.DataFrame) -> pl.DataFrame:
             {
                 "Mål": r["label"],
                 "Status": r["status"],
-                "Værdi": fmt.cell(r["value"], unit, spec, suppressed=bool(r.get("suppressed"))),
-                "Målværdi": fmt.cell(r["target"], unit, spec),
-                "Afstand til mål": fmt.signed_cell(r["gap"], unit, spec),
-                "Fremskrivning": fmt.cell(r["projection"], unit, spec),
+                "Værdi": danish.cell(r["value"], unit, spec, suppressed=bool(r.get("suppressed"))),
+                "Målværdi": danish.cell(r["target"], unit, spec),
+                "Afstand til mål": danish.signed_cell(r["gap"], unit, spec),
+                "Fremskrivning": danish.cell(r["projection"], unit, spec),
                 "Forklaring": r["explanation"],
             }
         )
@@ -412,4 +413,4 @@ def notes_caption(comp: pl.DataFrame) -> None:
 
 
 def unit_text(unit: str) -> str:
-    return fmt.UNIT_LABEL.get(unit, unit)
+    return danish.UNIT_LABEL.get(unit, unit)

@@ -29,9 +29,10 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, fmt
+from dashboard import charts
 from domain.periods import PeriodError
 from domain.registry import MetricDef
+from metrics import danish
 from metrics.danish import period_label
 
 DEMO_BANNER = "Demodata – ikke rigtige tal"
@@ -98,8 +99,8 @@ class Footnote:
             src += f" ({label} {', '.join(self.table_ids)})"
         out.append(src + ".")
         if self.first_period or self.last_period:
-            out.append(f"Perioder: {fmt.period_span(self.first_period, self.last_period)}.")
-        out.append(f"Data hentet: {fmt.date_label(self.retrieved)}.")
+            out.append(f"Perioder: {danish.period_span(self.first_period, self.last_period)}.")
+        out.append(f"Data hentet: {danish.date_label(self.retrieved)}.")
         out.extend(self.notes)
         out.append(SUPPRESSION_NOTE)
         return out
@@ -112,7 +113,8 @@ class Footnote:
 
 
 UNKNOWN_REMARK = (
-    f"{fmt.UNKNOWN_TEXT} (total ikke i udtrækket, og en del er diskretioneret: hent totalrækkerne)"
+    f"{danish.UNKNOWN_TEXT} (total ikke i udtrækket, og en del er diskretioneret: "
+    "hent totalrækkerne)"
 )
 
 
@@ -134,7 +136,7 @@ def prepare(df: pl.DataFrame, labels: Mapping[str, str] | None = None) -> pl.Dat
             pl.when(unknown)
             .then(pl.lit(UNKNOWN_REMARK))
             .when(flag)
-            .then(pl.lit(fmt.SUPPRESSED_TEXT + " (diskretioneret)"))
+            .then(pl.lit(danish.SUPPRESSED_TEXT + " (diskretioneret)"))
             .otherwise(pl.lit(None, pl.String))
             .alias("suppressed"),
         )
@@ -178,7 +180,7 @@ def decimals(spec: str | None) -> int:
 
 def _rounder(digits: int) -> Callable[[float], float]:
     def round_shown(v: float) -> float:
-        # Python's format rounds as the cards and tables show the number (fmt.number),
+        # Python's format rounds as the cards and tables show the number (danish.number),
         # so the file and the page agree; never a "-0".
         out = float(format(v, f".{digits}f"))
         return 0.0 if out == 0 else out
@@ -258,7 +260,7 @@ def about_rows(footnote: Footnote | None, metric: MetricDef | None = None) -> li
         rows += [
             ("Nøgletal", metric.label),
             ("Definition", metric.definition),
-            ("Enhed", fmt.UNIT_LABEL.get(metric.unit, metric.unit)),
+            ("Enhed", danish.UNIT_LABEL.get(metric.unit, metric.unit)),
             ("Kilde og tabeller", metric.source_ref),
         ]
     if footnote is not None:

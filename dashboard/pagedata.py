@@ -15,11 +15,12 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard import fmt, loaders
+from dashboard import loaders
 from dashboard.export import Footnote
 from dashboard.target_charts import TargetLine, window
 from domain.registry import MetricDef
 from domain.targets import Plan, Target
+from metrics import danish
 from metrics.api import STATUS_LABELS, TargetResult
 from metrics.danish import display_spec, spec_decimals
 
@@ -41,12 +42,12 @@ class Figures:
 
     def text(self, name: str) -> str:
         v: float | None = getattr(self, name)
-        return fmt.with_unit(v, self.unit, self.spec)
+        return danish.with_unit(v, self.unit, self.spec)
 
     @property
     def gap_text(self) -> str:
         """The gap without its unit (the unit goes into the label: it never gets cut)."""
-        return fmt.signed(self.gap, "", self.spec)
+        return danish.signed(self.gap, "", self.spec)
 
     @property
     def gap_label(self) -> str:
@@ -117,7 +118,7 @@ def baseline_label(target: Target) -> str:
     if not target.baseline_period:
         return "Udgangspunkt"
     first, _, last = target.baseline_period.partition("-")
-    return f"Udgangspunkt ({fmt.period_span(first, last or first)})"
+    return f"Udgangspunkt ({danish.period_span(first, last or first)})"
 
 
 def target_view(

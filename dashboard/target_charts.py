@@ -25,9 +25,10 @@ from datetime import date
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, fmt
+from dashboard import charts
 from domain.periods import parse_period
 from domain.registry import MetricDef
+from metrics import danish
 from metrics.danish import MONTHS
 
 TARGET_DASH = "solid"
@@ -47,7 +48,7 @@ class TargetLine:
     last_month: str | None = None  # the last month that value covers
 
     def shown(self, value: float, metric: MetricDef) -> str:
-        return fmt.with_unit(value, metric.unit, self.spec or metric.fmt)
+        return danish.with_unit(value, metric.unit, self.spec or metric.fmt)
 
 
 def window(metric: MetricDef, year: int) -> tuple[str | None, str]:
@@ -302,9 +303,7 @@ def end_of_year(
             go.Scatter(
                 x=[x1],
                 y=[line.target],
-                name=(
-                    f"Mål ved årets udgang ({fmt.with_unit(line.target, metric.unit, metric.fmt)})"
-                ),
+                name=f"Mål ved årets udgang ({line.shown(line.target, metric)})",
                 mode="markers",
                 marker={"color": charts.TARGET, "size": 16, "symbol": "star"},
                 hovertemplate=_hover(metric),

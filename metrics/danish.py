@@ -1,8 +1,10 @@
-"""Danish month names, number formatting and period labels: pure text helpers, no I/O.
+"""Danish formatting: numbers, units, periods, dates and names. Pure text, no I/O.
 
-The one place these live; ``metrics`` uses them for explanations and notes, and the
-dashboard may import them (``from metrics.danish import MONTHS, MONTHS_SHORT, number,
-period_label``).
+The one formatting module of jobmaal: the explanations and notes of ``metrics``, the
+cards, tables and charts of the dashboard, the exports, the report and the CLI all use
+it, so a figure or a period reads the same everywhere. Two period forms: ``period_label``
+(long, in sentences: "juni 2022", "juli 2021-juni 2022") and ``period_short`` (tables and
+axes: "jun 2022", "jul 2021-jun 2022"); both describe a rolling year by its months.
 """
 
 from __future__ import annotations
@@ -28,16 +30,40 @@ MONTHS = (
 )
 MONTHS_SHORT = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MISSING = "–"
+MISSING_TEXT = MISSING
+SUPPRESSED_TEXT = "<5"
+UNKNOWN_TEXT = "ukendt"
+"""A total the source does not publish, where a part is suppressed (never the visible sum)."""
+
+UNIT_SUFFIX = {"pct": " %", "fuldtidspersoner": "", "personer": "", "antal": ""}
+UNIT_LABEL = {
+    "pct": "pct.",
+    "fuldtidspersoner": "fuldtidspersoner",
+    "personer": "personer",
+    "antal": "antal",
+}
 
 __all__ = [
     "MISSING",
+    "MISSING_TEXT",
     "MONTHS",
     "MONTHS_SHORT",
+    "SUPPRESSED_TEXT",
+    "UNIT_LABEL",
+    "UNIT_SUFFIX",
+    "UNKNOWN_TEXT",
+    "cell",
     "danish_separators",
+    "date_label",
     "display_spec",
     "genitive",
     "number",
     "period_label",
+    "period_short",
+    "period_span",
+    "signed",
+    "signed_cell",
+    "with_unit",
 ]
 
 
@@ -46,18 +72,81 @@ def danish_separators(text: str) -> str:
     return text.translate(str.maketrans(",.", ".,"))
 
 
-def number(x: float | None, decimals: int = 1) -> str:
-    """``x`` the Danish way: thousands '.', decimal ',' (1234.5 -> "1.234,5").
+def number(
+    value: float | None,
+    spec: str | int = ",.0f",
+    *,
+    suppressed: bool = False,
+    unknown: bool = False,
+) -> str:
+    """``value`` the Danish way: thousands '.', decimal ',' (1234.5 -> "1.234,5").
 
-    ``decimals`` digits after the comma (0 gives a whole number); ``MISSING`` ("–") for
-    None.
+    ``spec`` is a format spec (",.1f") or a number of decimals (1). ``<5`` when
+    suppressed, ``ukendt`` when a total is unknown, ``MISSING`` ("–") for None; never
+    "-0" for a negative number that rounds to zero.
     """
-    if x is None:
+    if unknown:
+        return UNKNOWN_TEXT
+    if suppressed:
+        return SUPPRESSED_TEXT
+    if value is None:
         return MISSING
-    text = format(x, f",.{max(0, decimals)}f")
+    if isinstance(spec, int):
+        spec = f",.{max(0, spec)}f"
+    text = format(value, spec or ",.1f")
     if text.startswith("-") and not any(c not in "-0,." for c in text):
-        text = text[1:]  # no "-0" for a negative number that rounds to zero
+        text = text[1:]
     return danish_separators(text)
+
+
+def with_unit(
+    value: float | None,
+    unit: str,
+    spec: str = ",.0f",
+    *,
+    suppressed: bool = False,
+    unknown: bool = False,
+) -> str:
+    """A number with its unit's suffix (" %" for shares)."""
+    text = number(value, spec, suppressed=suppressed, unknown=unknown)
+    if text in (SUPPRESSED_TEXT, MISSING, UNKNOWN_TEXT):
+        return text
+    return text + UNIT_SUFFIX.get(unit, "")
+
+
+def signed(value: float | None, unit: str, spec: str = ",.0f") -> str:
+    """A difference with an explicit sign (``+3`` / ``−1,5 %-point``)."""
+    if value is None:
+        return MISSING
+    plus_spec = "+" + spec if not spec.startswith("+") else spec
+    text = danish_separators(format(value, plus_spec)).replace("-", "−")
+    return text + (" %-point" if unit == "pct" else "")
+
+
+def cell(
+    value: float | None,
+    unit: str,
+    spec: str = ",.0f",
+    *,
+    suppressed: bool = False,
+    unknown: bool = False,
+) -> str:
+    """A table cell: like :func:`with_unit`, but blank (not a dash) when missing."""
+    if (value is None or value != value) and not (suppressed or unknown):  # None or NaN
+        return ""
+    return with_unit(value, unit, spec, suppressed=suppressed, unknown=unknown)
+
+
+def signed_cell(value: float | None, unit: str, spec: str = ",.0f") -> str:
+    """A difference in a table cell: like :func:`signed`, blank when missing."""
+    return "" if value is None or value != value else signed(value, unit, spec)
+
+
+def date_label(d: date | None) -> str:
+    """``15. januar 2024``."""
+    if d is None:
+        return MISSING
+    return f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
 
 
 def spec_decimals(spec: str) -> int:
@@ -104,6 +193,38 @@ def _quarter_span(a: date, b: date) -> str:
     if a.year == b.year:
         return f"{qa}.-{qb}. kvartal {a.year}"
     return f"{qa}. kvartal {a.year}-{qb}. kvartal {b.year}"
+
+
+def _short(d: date) -> str:
+    return f"{MONTHS_SHORT[d.month - 1]} {d.year}"
+
+
+def period_short(code: str | None) -> str:
+    """A period code for tables and axes: ``2022M03`` -> "mar 2022", a rolling year
+    ``2022QMAT02`` -> "jul 2021-jun 2022" (its months, as ``period_label`` says them),
+    ``2022Y01`` -> "2022"; other codes as ``period_label``; ``MISSING`` for none."""
+    if not code:
+        return MISSING
+    try:
+        p = parse_period(code)
+    except ValueError:
+        return code
+    if p.type == "M":
+        return _short(p.start)
+    if p.type == "QMAT":
+        return f"{_short(p.start)}-{_short(p.end)}"
+    return period_label(code)
+
+
+def period_span(first: str | None, last: str | None) -> str:
+    """From ``first`` to ``last`` in the short form ("jan 2021 – dec 2022")."""
+    if not first and not last:
+        return MISSING
+    if first == last or not last:
+        return period_short(first)
+    if not first:
+        return period_short(last)
+    return f"{period_short(first)} – {period_short(last)}"
 
 
 def period_label(first: str, last: str | None = None) -> str:

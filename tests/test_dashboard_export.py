@@ -13,7 +13,8 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from dashboard import charts, export, fmt
+from dashboard import charts, export
+from metrics import danish
 
 FOOT = export.Footnote(
     source="Jobindsats",
@@ -113,16 +114,16 @@ def test_footnote_text_without_demo() -> None:
 
 
 def test_danish_number_formats() -> None:
-    assert fmt.number(1234.5, ",.1f") == "1.234,5"
-    assert fmt.number(None) == "–"
-    assert fmt.number(3.0, suppressed=True) == "<5"
-    assert fmt.with_unit(5.0, "pct", ".1f") == "5,0 %"
-    assert fmt.signed(-9.0, "fuldtidspersoner") == "−9"
+    assert danish.number(1234.5, ",.1f") == "1.234,5"
+    assert danish.number(None) == "–"
+    assert danish.number(3.0, suppressed=True) == "<5"
+    assert danish.with_unit(5.0, "pct", ".1f") == "5,0 %"
+    assert danish.signed(-9.0, "fuldtidspersoner") == "−9"
     assert (
-        fmt.signed(1.25, "pct", ".1f") == "+1,2 %-point"
-        or fmt.signed(1.25, "pct", ".1f") == "+1,3 %-point"
+        danish.signed(1.25, "pct", ".1f") == "+1,2 %-point"
+        or danish.signed(1.25, "pct", ".1f") == "+1,3 %-point"
     )
-    assert fmt.period_label("2022M03") == "mar 2022"
+    assert danish.period_short("2022M03") == "mar 2022"
 
 
 def test_charts_use_danish_separators() -> None:
@@ -177,10 +178,10 @@ def test_png_and_svg_via_kaleido() -> None:
 
 
 def test_rolling_year_labels_and_benchmark_chart() -> None:
-    assert fmt.period_label("2022QMAT04") == "år til 4. kvt. 2022"
-    assert (
-        fmt.period_span("2019QMAT02", "2022QMAT04") == "år til 2. kvt. 2019 – år til 4. kvt. 2022"
-    )
+    # a rolling year by its months, as the explanations say it (metrics.danish)
+    assert danish.period_short("2022QMAT04") == "jan 2022-dec 2022"
+    assert danish.period_label("2022QMAT04") == "januar-december 2022"
+    assert danish.period_span("2019QMAT02", "2022QMAT04") == "jul 2018-jun 2019 – jan 2022-dec 2022"
     df = pl.DataFrame(
         {
             "period": ["2022QMAT04", "2022QMAT02"],
@@ -190,7 +191,7 @@ def test_rolling_year_labels_and_benchmark_chart() -> None:
     )
     fig = charts.benchmark(df, title="t")
     expected, actual = fig.data
-    assert list(actual.x) == ["2. kvt. 2022", "4. kvt. 2022"]  # sorted by period
+    assert list(actual.x) == ["jul 2021-jun 2022", "jan 2022-dec 2022"]  # sorted by period
     assert list(actual.y) == [3460.0, 3410.0] and list(expected.y) == [3690.0, 3660.0]
     assert fig.layout.separators == ",."
 

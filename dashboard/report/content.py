@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, time
 import plotly.graph_objects as go
 import polars as pl
 
-from dashboard import charts, export, fmt
+from dashboard import charts, export
 from dashboard.pagedata import Figures, baseline_label, figures
 from dashboard.target_charts import TargetLine, target_chart, window
 from data_connectors.demo import is_demo_source
 from domain.periods import parse_period
-from metrics import api
+from metrics import api, danish
 from metrics.danish import period_label
 
 Inputs = Mapping[str, pl.LazyFrame]
@@ -277,9 +277,9 @@ def report_content(
         municipality_name=str(plan.municipality_name),
         year=year,
         plan_source=str(plan.source or ""),
-        status_month=period_label(status_code) if status_code else fmt.MISSING_TEXT,
-        data_until=period_label(data_until) if data_until else fmt.MISSING_TEXT,
-        retrieved=fmt.date_label(retrieved.date()) if retrieved else fmt.MISSING_TEXT,
+        status_month=period_label(status_code) if status_code else danish.MISSING_TEXT,
+        data_until=period_label(data_until) if data_until else danish.MISSING_TEXT,
+        retrieved=danish.date_label(retrieved.date()) if retrieved else danish.MISSING_TEXT,
         demo=is_demo(inputs) if demo is None else demo,
         demo_label=DEMO_LABEL,
         summary=summary,
@@ -302,7 +302,7 @@ def _page(
     baseline_period = ""
     if target.baseline_period:
         first, _, last = target.baseline_period.partition("-")
-        baseline_period = fmt.period_span(first, last or first)
+        baseline_period = danish.period_span(first, last or first)
     status = api.STATUS_LABELS[result.status]
     plan_note = (target.note,) if target.note else ()
     return TargetPage(
@@ -314,11 +314,11 @@ def _page(
         colour=charts.STATUS_COLOURS.get(status, charts.MUTED),
         value=f.text("value"),
         target=f.text("target"),
-        gap=fmt.signed(f.gap, f.unit, f.spec),
+        gap=danish.signed(f.gap, f.unit, f.spec),
         projection=f.text("projection"),
         baseline=f.text("baseline"),
         baseline_period=baseline_period,
-        period=result.periods_label or fmt.MISSING_TEXT,
+        period=result.periods_label or danish.MISSING_TEXT,
         explanation=result.explanation,
         metric_label=metric.label,
         definition=metric.definition,

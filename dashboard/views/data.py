@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from dashboard import components, export, fmt, loaders
+from dashboard import components, export, loaders
 from dashboard.local_help import TEMPLATE_PARAM
 from data_connectors.local import TEMPLATES, LocalData, read_local, store_local
 from data_connectors.local.templates import KIND_TEXT, file_name, template_csv, template_xlsx
@@ -20,6 +20,7 @@ from data_connectors.settings import Settings
 from data_connectors.store import Store, StoreError, sha256_bytes
 from domain import datasets
 from domain.canonical import PERSON_TABLES
+from metrics import danish
 
 PAGE = "data"
 
@@ -37,7 +38,7 @@ SAVED = "_jobmaal_saved_upload"
 def _preview(data: LocalData) -> None:
     """What will be stored: periods, areas, rows; counts only, never a person or case id."""
     c1, c2, c3 = st.columns(3)
-    span = fmt.period_span(data.periods[0], data.periods[-1]) if data.periods else "-"
+    span = danish.period_span(data.periods[0], data.periods[-1]) if data.periods else "-"
     c1.metric("Perioder", span)
     c2.metric("Områder", ", ".join(data.areas))
     c3.metric("Rækker", f"{data.rows_read:,}".replace(",", "."))
@@ -188,8 +189,8 @@ def _title(ds: str) -> str:
 now = datetime.now(UTC)
 loaded = status.with_columns(
     pl.col("dataset_id").map_elements(_title, return_dtype=pl.String).alias("Titel"),
-    pl.col("first_period").map_elements(fmt.period_label, return_dtype=pl.String).alias("Fra"),
-    pl.col("last_period").map_elements(fmt.period_label, return_dtype=pl.String).alias("Til"),
+    pl.col("first_period").map_elements(danish.period_short, return_dtype=pl.String).alias("Fra"),
+    pl.col("last_period").map_elements(danish.period_short, return_dtype=pl.String).alias("Til"),
     ((pl.lit(now) - pl.col("retrieved_at")).dt.total_days()).alias("Alder (dage)"),
 ).select(
     pl.col("dataset_id").alias("Datasæt"),

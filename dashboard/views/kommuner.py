@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, pickers, sections, state
+from dashboard import charts, components, export, loaders, pickers, sections, state
+from metrics import danish
 
 PAGE = "kommuner"
 NO_PLAN = "ingen"
@@ -84,8 +85,8 @@ for m in metrics:
     def shown(level: str, levels: dict = by_level, m_unit: str = m.unit, spec: str = m.fmt) -> str:
         r = levels.get(level)
         if r is None:
-            return fmt.MISSING_TEXT
-        return fmt.with_unit(r["value"], m_unit, spec, suppressed=bool(r["suppressed"]))
+            return danish.MISSING_TEXT
+        return danish.with_unit(r["value"], m_unit, spec, suppressed=bool(r["suppressed"]))
 
     levels = {"region": "Region", "land": "Hele landet", "gruppe": "Sammenligningsgruppe"}
     notes = [
@@ -97,7 +98,7 @@ for m in metrics:
         {
             "id": m.id,
             "Nøgletal": m.label,
-            "Seneste periode": fmt.period_label(str(latest)),
+            "Seneste periode": danish.period_short(str(latest)),
             name: shown("kommune"),
             "Region": shown("region"),
             "Hele landet": shown("land"),
@@ -113,7 +114,7 @@ if not rows:
     st.stop()
 overview = pl.DataFrame(rows)
 shown_overview = overview.drop("id")
-if (shown_overview["Sammenligningsgruppe"] == fmt.MISSING_TEXT).all():
+if (shown_overview["Sammenligningsgruppe"] == danish.MISSING_TEXT).all():
     shown_overview = shown_overview.drop("Sammenligningsgruppe")
     st.caption(
         f"{name} indgår ikke i en sammenligningsgruppe (targets/comparison_groups.toml), så "
@@ -148,7 +149,7 @@ def benchmark_section() -> None:
     latest = table.filter(pl.col("forskel").is_not_null()).row(-1, named=True)
     n_ranked = latest["n_ranked"] or 0
     data = table.drop("n_ranked")
-    when = fmt.period_label(latest["period"])
+    when = danish.period_short(latest["period"])
     st.subheader("STAR's benchmark: faktisk mod forventet forsørgelse")
     b1, b2, b3 = st.columns(3)
     b1.metric(
@@ -158,7 +159,7 @@ def benchmark_section() -> None:
     )
     b2.metric(
         "Faktisk mod forventet",
-        fmt.danish(format(latest["forskel"], "+.1f")).replace("-", "−") + " %",
+        danish.danish_separators(format(latest["forskel"], "+.1f")).replace("-", "−") + " %",
     )
     b3.metric("Periode", when)
     direction = "færre" if latest["forskel"] < 0 else "flere"
@@ -168,7 +169,7 @@ def benchmark_section() -> None:
         else ""
     )
     st.markdown(
-        f"{name} havde {fmt.number(abs(latest['forskel']), ',.1f')} % {direction} "
+        f"{name} havde {danish.number(abs(latest['forskel']), ',.1f')} % {direction} "
         f"fuldtidspersoner på offentlig forsørgelse end forventet ud fra kommunens "
         f"rammevilkår ({when}).{rank_text}"
     )

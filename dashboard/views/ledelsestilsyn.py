@@ -9,7 +9,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, export, fmt, loaders, pickers, state
+from dashboard import charts, components, export, loaders, pickers, state
+from metrics import danish
 
 PAGE = "ledelsestilsyn"
 SOURCES = ("sanction_reviews",)
@@ -50,30 +51,30 @@ def _pct(value: float | None) -> str:
     return (
         ""
         if value is None
-        else fmt.with_unit(value, "pct", ",.0f" if value == round(value) else ",.1f")
+        else danish.with_unit(value, "pct", ",.0f" if value == round(value) else ",.1f")
     )
 
 
 def _count(value: int | None) -> str:
-    return "" if value is None else fmt.number(value)
+    return "" if value is None else danish.number(value)
 
 
 def own_review(overall: pl.DataFrame, reference: pl.DataFrame) -> None:
     """The municipality's own sample: totals, the breakdown chart and its table."""
     tot = overall.row(0, named=True)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Gennemgåede sager", fmt.number(tot["n"]))
-    c2.metric("Sager med fejl", fmt.number(tot["errors"]))
-    c3.metric("Fejlandel", fmt.with_unit(tot["rate"], "pct", ".0f"))
+    c1.metric("Gennemgåede sager", danish.number(tot["n"]))
+    c2.metric("Sager med fejl", danish.number(tot["errors"]))
+    c3.metric("Fejlandel", danish.with_unit(tot["rate"], "pct", ".0f"))
     c4.metric(
         "95 %-interval",
-        f"{fmt.number(tot['ci_low'], '.0f')}–{fmt.with_unit(tot['ci_high'], 'pct', '.0f')}",
+        f"{danish.number(tot['ci_low'], '.0f')}–{danish.with_unit(tot['ci_high'], 'pct', '.0f')}",
     )
     st.markdown(
         f"Ankestyrelsens praksisundersøgelser fandt fejl i knap en tredjedel af sagerne om "
         f"udeblivelse og i 52 af 61 sager om skærpet rådighedssanktion. {name}s egen "
-        f"gennemgang giver {fmt.with_unit(tot['rate'], 'pct', '.0f')} "
-        f"({fmt.number(tot['errors'])} af {fmt.number(tot['n'])} sager)."
+        f"gennemgang giver {danish.with_unit(tot['rate'], 'pct', '.0f')} "
+        f"({danish.number(tot['errors'])} af {danish.number(tot['n'])} sager)."
     )
 
     by = state.choose(
