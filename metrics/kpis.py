@@ -30,6 +30,7 @@ from domain.datasets import (
 )
 from domain.periods import parse_period
 from domain.registry import METRICS, MetricDef
+from metrics.person import insured_eastern_share, long_term_unemployed_persons
 
 Inputs = Mapping[str, pl.LazyFrame]
 
@@ -647,6 +648,28 @@ def benchmark_rank(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFr
     return _count(_require(inputs, "y30r21"), "placering", None)
 
 
+def long_term_unemployed_from_persons(
+    inputs: Inputs, *, breakdown: str | None = None
+) -> pl.LazyFrame:
+    """Long-term unemployed full-time persons recomputed from ``person_benefit_weeks``
+    with jobindsats' definition (``metrics.person.benefit_weeks``)."""
+    weeks = _require(inputs, "person_benefit_weeks")
+    return long_term_unemployed_persons(weeks, breakdown=breakdown)
+
+
+def eastern_european_share_from_persons(
+    inputs: Inputs,
+    *,
+    breakdown: str | None = None,
+    countries: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """Eastern European share of insured unemployed from ``person_benefit_weeks``."""
+    if breakdown is not None:
+        raise ValueError("andel_oesteuropaeiske_forsikrede_persondata kan ikke opdeles")
+    weeks = _require(inputs, "person_benefit_weeks")
+    return insured_eastern_share(weeks, countries=countries)
+
+
 MetricFn = Callable[..., pl.LazyFrame]
 
 FUNCTIONS: dict[str, MetricFn] = {
@@ -668,6 +691,8 @@ FUNCTIONS: dict[str, MetricFn] = {
     "sanktion_fejlrate": sanction_error_rate,
     "benchmark_forskel_pct": benchmark_difference,
     "benchmark_placering": benchmark_rank,
+    "langtidsledige_persondata": long_term_unemployed_from_persons,
+    "andel_oesteuropaeiske_forsikrede_persondata": eastern_european_share_from_persons,
 }
 
 
