@@ -14,7 +14,9 @@ count above the fraction line for shares (value = 100 * numerator / denominator)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import polars as pl
 
@@ -33,6 +35,30 @@ from domain.registry import METRICS, MetricDef
 from metrics.person import insured_eastern_share, long_term_unemployed_persons
 
 Inputs = Mapping[str, pl.LazyFrame]
+
+
+class VersionedInputs(dict[str, pl.LazyFrame]):
+    """Inputs of one version of the data (e.g. a signature of the store's files).
+
+    ``compute_raw`` keeps what it computes from such inputs, keyed by ``version``, metric
+    and selection, so every page and session that asks for the same metric of the same
+    data gets the one computation. A new version (a new import) is a new key; old entries
+    age out of the bounded cache. Plain dicts are never cached.
+    """
+
+    def __init__(
+        self,
+        frames: Mapping[str, pl.LazyFrame] | Iterable[tuple[str, pl.LazyFrame]],
+        *,
+        version: str,
+    ):
+        super().__init__(frames)
+        self.version = version
+
+
+_RAW_CACHE: OrderedDict[tuple[object, ...], pl.DataFrame] = OrderedDict()
+_RAW_CACHE_SIZE = 256
+_RAW_LOCK = threading.Lock()
 
 KEY = ("period", "period_start", "period_end", "area_code", "area_name", "area_level")
 RAW_COLUMNS = (*KEY, "group", "numerator", "denominator", "in_suppressed")
@@ -224,26 +250,48 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     idx = pl.col("month").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col("month").str.slice(
         5, 2
     ).cast(pl.Int32)
-    rows = lf.with_columns(idx.alias("_i")).sort("person_id", "_i")
     first_support = (
-        rows.filter(pl.col("on_support"))
-        .group_by("person_id")
-        .agg(pl.col("_i").min().alias("_first_support"))
+        lf.filter(pl.col("on_support")).group_by("person_id").agg(idx.min().alias("_first_support"))
     )
-    ss = rows.filter(pl.col("self_supporting")).with_columns(
-        (pl.col("_i") - pl.col("_i").cum_count().over("person_id")).alias("_run")
+    # The self-supporting months, sorted by person and month, with a key unique per
+    # person and month: the 6th month of a run is a month with all of the 5 before it in
+    # the rows and not the one 6 before (a binary search each, no window per person).
+    ss = (
+        lf.filter(pl.col("self_supporting"))
+        .select("person_id", "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
+        .sort("person_id", "_i")
+        .with_columns(
+            (pl.col("person_id") != pl.col("person_id").shift(1))
+            .fill_null(True)
+            .cum_sum()
+            .cast(pl.Int64)
+            .alias("_p")
+        )
+        .with_columns((pl.col("_p") * (1 << 20) + pl.col("_i")).alias("_k"))
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_n"))
     )
-    ss = ss.with_columns(
-        pl.col("_i").min().over("person_id", "_run").alias("_run_start"),
-        pl.col("_i").cum_count().over("person_id", "_run").alias("_pos"),
-    )
+    in_last = [
+        (
+            pl.col("_n")
+            - pl.col("_k").search_sorted(pl.col("_k") - months, side="right").cast(pl.Int64)
+        ).alias(f"_in{months}")
+        for months in (6, 7)
+    ]
     reached = (
-        ss.filter(pl.col("_pos") == 6)
+        ss.with_columns(in_last)
+        .filter((pl.col("_in6") == 6) & (pl.col("_in7") == 6))
         .join(first_support, on="person_id", how="inner")
-        .filter(pl.col("_first_support") < pl.col("_run_start"))
+        .filter(pl.col("_first_support") < pl.col("_i") - 5)
         .sort("_i")
         .group_by("person_id")
         .first()
+        .with_columns(
+            (
+                ((pl.col("_i") - 1) // 12).cast(pl.String)
+                + "M"
+                + ((pl.col("_i") - 1) % 12 + 1).cast(pl.String).str.zfill(2)
+            ).alias("month")
+        )
     )
     per_cell = reached.group_by("municipality_code", "month", "sex", "route").agg(
         pl.len().cast(pl.Float64).alias("value")
@@ -312,8 +360,10 @@ def refugees_self_support(inputs: Inputs, *, breakdown: str | None = None) -> pl
 
 def refugees_women_share(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
     """Women as a share of refugees reaching lasting self-support. Plan 4.4: half women."""
-    lf = _refugee_source(inputs)
     m = "personer_varig_selvforsoergelse"
+    # Numerator and denominator read the same cells: derive them (from person data, the
+    # whole person pipeline) once, not once per pick.
+    lf = _refugee_source(inputs).filter(pl.col("measure_id") == m).collect().lazy()
     num = pick(lf, m, fixed={"sex": "Kvinder"}, by=breakdown)
     den = pick(lf, m, by=breakdown)
     num = den.select([*KEY, "group"]).join(num, on=[*KEY, "group"], how="left")
@@ -736,7 +786,39 @@ def compute_raw(
     breakdown: str | None = None,
     countries: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """The raw (unsuppressed) frame of one metric, collected and cast to RAW_SCHEMA."""
+    """The raw (unsuppressed) frame of one metric, collected and cast to RAW_SCHEMA.
+
+    Computed once per data version and selection when ``inputs`` is ``VersionedInputs``.
+    """
+    if not isinstance(inputs, VersionedInputs):
+        return _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries)
+    key = (inputs.version, metric_id, breakdown, tuple(countries) if countries else None)
+    with _RAW_LOCK:
+        hit = _RAW_CACHE.get(key)
+        if hit is not None:
+            _RAW_CACHE.move_to_end(key)
+            return hit
+    out = _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries)
+    with _RAW_LOCK:
+        _RAW_CACHE[key] = out
+        while len(_RAW_CACHE) > _RAW_CACHE_SIZE:
+            _RAW_CACHE.popitem(last=False)
+    return out
+
+
+def clear_cache() -> None:
+    """Forget every cached metric (tests, or to free memory)."""
+    with _RAW_LOCK:
+        _RAW_CACHE.clear()
+
+
+def _compute_raw(
+    inputs: Inputs,
+    metric_id: str,
+    *,
+    breakdown: str | None,
+    countries: Sequence[str] | None,
+) -> pl.DataFrame:
     fn = FUNCTIONS[metric_id]
     lf = (
         fn(inputs, breakdown=breakdown, countries=countries)

@@ -212,3 +212,26 @@ def test_person_metrics_are_in_the_api_with_suppression() -> None:
     jan = out.filter(pl.col("period") == "2022M01")
     assert jan["suppressed"].to_list() == [True]
     assert jan["value"].to_list() == [None]
+
+
+def test_reconciliation_gives_the_difference_per_month() -> None:
+    """Six persons unemployed weeks 0-59 are long-term in every week of January (4/4) and
+    February 2022 (4/4): 6.0 full-time persons each month from person data. The published
+    y25i09 says 7 in January and 6 in February: differences -1.0 and 0.0. March (published
+    only) is not in the reconciliation."""
+    from tests.builders import monthly
+
+    lf = _frame(*[_rows(f"P{i}", range(60)) for i in range(6)])
+    published = monthly(
+        "y25i09", "fuldtidspersoner", {"2022M01": 7, "2022M02": 6, "2022M03": 9}
+    ).lazy()
+    rec = api.reconciliation(
+        {"person_benefit_weeks": lf, "y25i09": published},
+        "langtidsledige_persondata",
+        "langtidsledige",
+    )
+    assert rec.columns == list(api.RECONCILIATION_COLUMNS)
+    assert rec.select("period", "published", "from_persons", "difference").rows() == [
+        ("2022M01", 7.0, 6.0, -1.0),
+        ("2022M02", 6.0, 6.0, 0.0),
+    ]
