@@ -18,7 +18,6 @@ dependency used here and in tests only.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -82,8 +81,9 @@ def _benefit_weeks(rows: int, seed: int) -> pl.DataFrame:
     moved = r.random(n) < 0.03
     dest = r.integers(0, len(munis), n)
     second_half = offset >= np.repeat(length // 2, length)
-    muni_idx = np.where(np.repeat(moved, length) & second_half, np.repeat(dest, length),
-                        np.repeat(home, length))  # fmt: skip
+    muni_idx = np.where(
+        np.repeat(moved, length) & second_half, np.repeat(dest, length), np.repeat(home, length)
+    )
     benefit = r.choice(len(BENEFITS), n, p=[0.36, 0.2, 0.05, 0.13, 0.2, 0.06])
     match = r.choice(len(MATCH), n, p=[0.5, 0.3, 0.15, 0.05])
     status = r.choice(3, len(pid), p=[0.72, 0.23, 0.05])
@@ -100,7 +100,7 @@ def _benefit_weeks(rows: int, seed: int) -> pl.DataFrame:
             "country_of_origin": np.array(COUNTRIES)[
                 np.repeat(
                     r.choice(len(COUNTRIES), n, p=[0.8, 0.06, 0.05, 0.02, 0.03, 0.02, 0.02]), length
-                )  # fmt: skip
+                )
             ],
         }
     )
@@ -312,6 +312,15 @@ def run_duckdb(kpi: str, folder: Path) -> pl.DataFrame:
     return con.sql(_sql(kpi, folder)).pl()
 
 
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM; unlike ``ru_maxrss`` of a child, not
+    inherited from the parent that forked it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
 def worker(engine: str, kpi: str, folder: Path, out: Path) -> None:
     """One KPI with one engine; prints the seconds of the computation (imports excluded)."""
     if engine == "jobmaal":
@@ -322,7 +331,7 @@ def worker(engine: str, kpi: str, folder: Path, out: Path) -> None:
     df = run_jobmaal(kpi, folder) if engine == "jobmaal" else run_duckdb(kpi, folder)
     elapsed = time.perf_counter() - t0
     df.write_parquet(out)
-    print(f"{elapsed:.6f}")
+    print(f"{elapsed:.6f} {_peak_rss_kb()}")
 
 
 # -- driver -----------------------------------------------------------------------------
@@ -337,11 +346,11 @@ def _one(engine: str, kpi: str, folder: Path, out: Path) -> tuple[float, float]:
     )
     assert proc.stdout is not None
     text = proc.stdout.read().decode()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.wait()
     if proc.returncode != 0:
         raise SystemExit(f"{engine} {kpi} failed (exit {proc.returncode})")
-    return float(text.strip().splitlines()[-1]), usage.ru_maxrss / 1024 / 1024
+    seconds, kb = text.strip().splitlines()[-1].split()
+    return float(seconds), int(kb) / 1024 / 1024
 
 
 def _same(a: pl.DataFrame, b: pl.DataFrame, kpi: str) -> str:

@@ -105,6 +105,7 @@ def pick(
     fixed: Mapping[str, str | Sequence[str]] | None = None,
     by: str | None = None,
     subtotals: Subtotals | None = None,
+    dims: Sequence[str] = DIMENSIONS,
 ) -> pl.LazyFrame:
     """Cells of one measure: ``fixed`` dimension values, broken down by ``by`` (or total).
 
@@ -117,6 +118,8 @@ def pick(
     the caller chose. A sum of parts where a part is suppressed is not the total (the
     extract lacks the total row): ``total_unknown`` marks it. Returns the KEY columns,
     ``group`` (TOTAL without ``by``), ``value``, ``in_suppressed`` and ``total_unknown``.
+    ``dims``: the dimensions that can hold other values than the total (default all); a
+    caller that knows its frame has only "I alt" in the others saves a window each.
     """
     fixed = dict(fixed or {})
     out = lf.filter(pl.col("measure_id") == measure)
@@ -138,7 +141,7 @@ def pick(
             out = out.filter(pl.col(dim).is_in(list(want)))
     if by is not None:
         out = out.filter(pl.col(by) != TOTAL)
-    for dim in DIMENSIONS:
+    for dim in dims:
         if dim == by or dim in fixed:
             continue
         has_total = (pl.col(dim) == TOTAL).any().over(["period", "area_code"])
@@ -168,10 +171,11 @@ def _count(
     measure: str,
     by: str | None,
     subtotals: Subtotals | None = None,
+    dims: Sequence[str] = DIMENSIONS,
     **fixed: str,
 ) -> pl.LazyFrame:
     return (
-        pick(lf, measure, fixed=fixed, by=by, subtotals=subtotals)
+        pick(lf, measure, fixed=fixed, by=by, subtotals=subtotals, dims=dims)
         .rename({"value": "numerator"})
         .with_columns(pl.lit(None, pl.Float64).alias("denominator"))
         .select(*RAW_COLUMNS, "total_unknown")
@@ -341,11 +345,21 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _refugee_source(inputs: Inputs) -> pl.LazyFrame:
+REFUGEE_MEASURE = "personer_varig_selvforsoergelse"
+_REFUGEE_PERSON_DIMS = ("sex", "route")
+
+
+def _refugee_source(inputs: Inputs) -> tuple[pl.LazyFrame, Sequence[str]]:
+    """The refugees' self-support cells and the dimensions that vary in them.
+
+    From person data the whole person pipeline runs once here (its result is small: one
+    row per municipality, month, sex and route), not once per pick that reads it.
+    """
     if "fasit_selvforsoergelse" in inputs:
-        return inputs["fasit_selvforsoergelse"]
+        return inputs["fasit_selvforsoergelse"], DIMENSIONS
     if "person_refugee_months" in inputs:
-        return _refugee_from_persons(inputs["person_refugee_months"])
+        derived = _refugee_from_persons(inputs["person_refugee_months"])
+        return derived.collect().lazy(), _REFUGEE_PERSON_DIMS
     raise MissingInput("no data loaded for fasit_selvforsoergelse or person_refugee_months")
 
 
@@ -355,17 +369,17 @@ def refugees_self_support(inputs: Inputs, *, breakdown: str | None = None) -> pl
     From the Fasit extract ``fasit_selvforsoergelse`` or, when only person data is
     loaded, from ``person_refugee_months``. Plan 4.4, table 6.
     """
-    return _count(_refugee_source(inputs), "personer_varig_selvforsoergelse", breakdown)
+    lf, dims = _refugee_source(inputs)
+    return _count(lf, REFUGEE_MEASURE, breakdown, dims=dims)
 
 
 def refugees_women_share(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
     """Women as a share of refugees reaching lasting self-support. Plan 4.4: half women."""
-    m = "personer_varig_selvforsoergelse"
-    # Numerator and denominator read the same cells: derive them (from person data, the
-    # whole person pipeline) once, not once per pick.
-    lf = _refugee_source(inputs).filter(pl.col("measure_id") == m).collect().lazy()
-    num = pick(lf, m, fixed={"sex": "Kvinder"}, by=breakdown)
-    den = pick(lf, m, by=breakdown)
+    lf, dims = _refugee_source(inputs)
+    # Numerator and denominator read the same cells: read them once.
+    lf = lf.filter(pl.col("measure_id") == REFUGEE_MEASURE).collect().lazy()
+    num = pick(lf, REFUGEE_MEASURE, fixed={"sex": "Kvinder"}, by=breakdown, dims=dims)
+    den = pick(lf, REFUGEE_MEASURE, by=breakdown, dims=dims)
     num = den.select([*KEY, "group"]).join(num, on=[*KEY, "group"], how="left")
     num = num.with_columns(pl.col("value").fill_null(0.0), pl.col("in_suppressed").fill_null(False))
     return _share(num, den)
