@@ -27,11 +27,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import narwhals as nw
 import polars as pl
 
 from domain import areas
 from domain.canonical import TOTAL
 from domain.datasets import BENEFIT_GROUPS_LTU, EASTERN_EUROPE
+from metrics.person.portable import insured_eastern_cells
 
 LTU_WINDOW_WEEKS = 52
 LTU_MIN_WEEKS = 42  # at least 80 % of 52 weeks (41.6), in whole weeks
@@ -245,22 +247,14 @@ def insured_eastern_share(
     """Eastern European insured unemployed as a share of all insured unemployed, at the
     start of each month (raw frame: numerator and denominator in full-time persons)."""
     east = tuple(countries) if countries else EASTERN_EUROPE
-    th_day = _thursday(pl.col("week_start")).dt.day()
-    cells = (
-        weeks.select(
-            "municipality_code", "week_start", "benefit_group", "status", "country_of_origin"
-        )
-        .filter(
-            (th_day <= 7)
-            & (pl.col("benefit_group") == INSURED_BENEFIT)
-            & (pl.col("status").cast(pl.String) == "ledig")
-        )
-        .with_columns(*_month_columns(pl.col("week_start")))
-        .group_by("municipality_code", "period", "period_start")
-        .agg(
-            pl.col("country_of_origin").is_in(east).sum().alias("numerator"),
-            pl.len().alias("denominator"),
-        )
-        .with_columns(pl.lit(TOTAL).alias("group"))
+    weeks = weeks.select(
+        "municipality_code", "week_start", "benefit_group", "status", "country_of_origin"
+    ).with_columns(pl.col("status").cast(pl.String))
+    counted = insured_eastern_cells(nw.from_native(weeks), east).to_native()
+    start = pl.date(pl.col("year"), pl.col("month"), 1)
+    cells = counted.with_columns(
+        start.dt.strftime("%YM%m").alias("period"),
+        start.alias("period_start"),
+        pl.lit(TOTAL).alias("group"),
     )
     return _to_raw(cells)
