@@ -254,24 +254,24 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     idx = pl.col("month").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col("month").str.slice(
         5, 2
     ).cast(pl.Int32)
+    # Persons ever on support, numbered: only they can reach lasting self-support, and the
+    # number gives an integer sort key (no sort on the text ids).
     first_support = (
-        lf.filter(pl.col("on_support")).group_by("person_id").agg(idx.min().alias("_first_support"))
+        lf.filter(pl.col("on_support"))
+        .group_by("person_id")
+        .agg(idx.min().alias("_first_support"))
+        .with_row_index("_p")
+        .with_columns(pl.col("_p").cast(pl.Int64))
     )
-    # The self-supporting months, sorted by person and month, with a key unique per
-    # person and month: the 6th month of a run is a month with all of the 5 before it in
-    # the rows and not the one 6 before (a binary search each, no window per person).
+    # The self-supporting months of those persons with a key unique per person and month,
+    # sorted: the 6th month of a run is a month with all of the 5 before it in the rows
+    # and not the one 6 before (a binary search each, no window per person).
     ss = (
         lf.filter(pl.col("self_supporting"))
         .select("person_id", "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
-        .sort("person_id", "_i")
-        .with_columns(
-            (pl.col("person_id") != pl.col("person_id").shift(1))
-            .fill_null(True)
-            .cum_sum()
-            .cast(pl.Int64)
-            .alias("_p")
-        )
+        .join(first_support, on="person_id", how="inner")
         .with_columns((pl.col("_p") * (1 << 20) + pl.col("_i")).alias("_k"))
+        .sort("_k")
         .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_n"))
     )
     in_last = [
@@ -284,7 +284,6 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     reached = (
         ss.with_columns(in_last)
         .filter((pl.col("_in6") == 6) & (pl.col("_in7") == 6))
-        .join(first_support, on="person_id", how="inner")
         .filter(pl.col("_first_support") < pl.col("_i") - 5)
         .sort("_i")
         .group_by("person_id")
