@@ -17,6 +17,16 @@ implementation:
 It prints the best wall time of ``--repeat`` runs, the peak resident memory of each
 child (and how much of it the read added after the imports), the ratios, and whether
 both read the same sum of values. Times are machine-dependent: compare the ratio.
+
+``--store-rows 5M`` adds the store-size dimension: the same import into an empty store
+and into a store already holding that many rows, in a fresh process each (the store is
+copied before the clock starts), for both kinds of table:
+
+* ``aggregate``: the extract above (read and imported into ``y25i09``) into a store whose
+  ``y25i09`` holds the given number of rows of other periods;
+* ``person``: up to 200,000 weekly benefit records of one municipality and year into a store
+  whose ``person_benefit_weeks`` holds the given number of rows in every municipality and
+  year (partitioned: the import reads and rewrites only the partition it touches).
 """
 
 from __future__ import annotations
@@ -34,9 +44,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-GROUPS = ("Ydelsesgrupper i alt", "A-dagpenge", "Kontanthjælp", "Uddannelseshjælp", "Øvrige")
-HEADER = "Periode;Område;Ydelsesgruppe;Antal fuldtidspersoner;Antal personer\n"
-MEASURES = ("Antal fuldtidspersoner", "Antal personer")
+GROUPS = (
+    "Ydelsesgrupper i alt",
+    "A-dagpenge",
+    "Kontanthjælp",
+    "Uddannelseshjælp",
+    "Selvforsørgelses- og hjemrejseydelse/overgangsydelse",
+)
+MEASURES = ("Antal langtidsledige fuldtidspersoner", "Antal langtidsledige personer")
+HEADER = f"Periode;Område;Ydelsesgrupper;{MEASURES[0]};{MEASURES[1]}\n"
 
 
 def _rss_mb() -> float:
@@ -59,14 +75,14 @@ def write_extract(path: Path, size_mb: float) -> int:
             period = f"{year}M{month:02d}"
             lines = []
             for area in areas:
-                for group in GROUPS:
-                    ft = (
-                        ".."
-                        if rng.random() < 0.03
-                        else f"{rng.uniform(0, 5000):.1f}".replace(".", ",")
-                    )
-                    persons = ".." if rng.random() < 0.03 else str(rng.randint(5, 9000))
-                    lines.append(f"{period};{area};{group};{ft};{persons}")
+                # Parts first; the total row is their sum (the reader checks it).
+                ft = [round(rng.uniform(0, 1200), 1) for _ in GROUPS[1:]]
+                persons = [rng.randint(5, 2000) for _ in GROUPS[1:]]
+                values = [(round(sum(ft), 1), sum(persons)), *zip(ft, persons, strict=True)]
+                for group, (f, p) in zip(GROUPS, values, strict=True):
+                    f_text = ".." if rng.random() < 0.03 else f"{f:.1f}".replace(".", ",")
+                    p_text = ".." if rng.random() < 0.03 else str(p)
+                    lines.append(f"{period};{area};{group};{f_text};{p_text}")
             chunk = "\n".join(lines) + "\n"
             fh.write(chunk)
             written += len(chunk.encode())
@@ -113,6 +129,109 @@ def child(which: str, path: Path, repeat: int) -> None:
     print(json.dumps({"s": best, "peak": peak, "added": peak - base, "n": out[0], "sum": out[1]}))
 
 
+def _store_with(kind: str, folder: Path, rows: int) -> Path:
+    """A store holding ``rows`` rows of the table ``kind`` imports into (0: empty)."""
+    import polars as pl
+
+    from data_connectors.store import Store
+
+    folder.mkdir(parents=True, exist_ok=True)
+    store = Store(folder)
+    if rows == 0:
+        return folder
+    if kind == "person":
+        from benchmarks.bench_person import _benefit_weeks
+
+        df = _benefit_weeks(rows, seed=5).with_columns(pl.col("person_id") + "-old")
+        store.import_person("person_benefit_weeks", df, origin="bench store", kind="bench")
+        return folder
+    from data_connectors.readers import read_file
+
+    seed_file = folder / "seed.csv"
+    write_extract(seed_file, 1.0)
+    base = read_file(seed_file, max_bytes=1 << 40).df
+    seed_file.unlink()
+    n = max(1, rows // base.height)
+    years = base.select(pl.col("period_start").dt.year())
+    span = int(years.max().item()) - int(years.min().item()) + 1
+    # Copies of the extract moved back in time by whole spans: periods before it.
+    frames = []
+    for k in range(1, n + 1):
+        back = span * k
+        frames.append(
+            base.with_columns(
+                (pl.col("period").str.slice(0, 4).cast(pl.Int32) - back)
+                .cast(pl.String)
+                .add(pl.col("period").str.slice(4))
+                .alias("period"),
+                pl.col("period_start").dt.offset_by(f"-{back}y"),
+                pl.col("period_end").dt.offset_by(f"-{back}y").dt.month_end(),
+            )
+        )
+    store.import_aggregate(pl.concat(frames), origin="bench store", kind="bench")
+    return folder
+
+
+def _import_child(kind: str, store_dir: Path, path: Path) -> None:
+    """Copy the store, then time one import into the copy; print JSON (s, peak MB)."""
+    import shutil
+
+    import polars as pl
+
+    from data_connectors.readers import read_file
+    from data_connectors.store import Store
+
+    work = Path(tempfile.mkdtemp())
+    shutil.copytree(store_dir, work / "s")
+    store = Store(work / "s")
+    small = None
+    if kind == "person":
+        from benchmarks.bench_person import _benefit_weeks
+
+        small = (
+            _benefit_weeks(800_000, seed=9)
+            .with_columns(pl.lit("710").alias("municipality_code"), pl.col("person_id") + "-new")
+            .filter(pl.col("week_start").dt.year() == 2022)
+            .head(200_000)
+        )
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    if small is not None:
+        store.import_person("person_benefit_weeks", small, origin="bench new", kind="bench")
+    else:
+        store.import_aggregate(read_file(path, max_bytes=1 << 40).df, origin="bench new")
+    s = time.perf_counter() - t0
+    peak = _rss_mb()
+    shutil.rmtree(work)
+    print(json.dumps({"s": s, "peak": peak, "added": peak - base}))
+
+
+def store_size(path: Path, rows: int, repeat: int, folder: Path) -> None:
+    """Import into an empty store and into one holding ``rows`` rows; print the table."""
+    print(f"\nimport into a store of {rows:,} rows against an empty store (best of {repeat})")
+    print(f"{'table':<10}{'empty s':>10}{'full s':>10}{'ratio':>8}{'empty MB':>10}{'full MB':>10}")
+    for kind in ("aggregate", "person"):
+        res = {}
+        for label, n in (("empty", 0), ("full", rows)):
+            store_dir = _store_with(kind, folder / f"{kind}-{n}", n)
+            runs = []
+            for _ in range(repeat):
+                out = subprocess.run(
+                    [sys.executable, __file__, "--import-child", kind, str(store_dir), str(path)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    cwd=ROOT,
+                )
+                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+            res[label] = min(runs, key=lambda r: r["s"])
+        e, f = res["empty"], res["full"]
+        print(
+            f"{kind:<10}{e['s']:>10.2f}{f['s']:>10.2f}{f['s'] / e['s']:>7.1f}x"
+            f"{e['peak']:>10.0f}{f['peak']:>10.0f}"
+        )
+
+
 def measure(which: str, path: Path, repeat: int) -> dict[str, float]:
     res = subprocess.run(
         [sys.executable, __file__, "--child", which, str(path), "--repeat", str(repeat)],
@@ -129,10 +248,16 @@ def main() -> None:
     ap.add_argument("--size-mb", type=float, default=10.0)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="write the extract here and keep it")
+    ap.add_argument("--store-rows", help="also import into a store of this many rows (5M)")
     ap.add_argument("--child", nargs=2, metavar=("WHICH", "PATH"), help=argparse.SUPPRESS)
+    ap.add_argument("--import-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]), args.repeat)
+        return
+    if args.import_child:
+        kind, store_dir, path_s = args.import_child
+        _import_child(kind, Path(store_dir), Path(path_s))
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -143,6 +268,10 @@ def main() -> None:
         print(f"extract: {path.name}, {size:.1f} MB, {rows} data rows, best of {args.repeat}")
         ours = measure("jobmaal", path, args.repeat)
         ref = measure("reference", path, args.repeat)
+        if args.store_rows:
+            text = args.store_rows.strip().upper()
+            n = int(float(text.rstrip("KM")) * {"K": 1e3, "M": 1e6}.get(text[-1], 1))
+            store_size(path, n, args.repeat, folder / "stores")
     print(f"{'':<22}{'jobmaal':>12}{'reference':>12}{'ratio':>9}")
     print(f"{'time (s)':<22}{ours['s']:>12.2f}{ref['s']:>12.2f}{ours['s'] / ref['s']:>8.1f}x")
     print(

@@ -3,12 +3,17 @@
 Every cached call takes a ``StoreKey``: the data dir, the database URL and a signature of
 the store's files (path, size, mtime). A new import changes the signature, so new data
 shows up at once; while nothing changes, switching municipality or target hits the cache.
-The loaded frames are collected into memory once per signature (``st.cache_resource``)
-so a cold metrics call never re-reads Parquet.
+The aggregate datasets are collected into memory once per signature
+(``st.cache_resource``) so a cold metrics call never re-reads them; person tables stay
+lazy scans of their (partitioned) Parquet files, read only by a KPI that needs them and
+only in the columns and partitions its plan needs. The inputs carry the signature as
+their version, so ``metrics`` computes each metric once per data version and selection
+for every page and session (``metrics.api.VersionedInputs``).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +34,8 @@ from domain.periods import parse_period
 from domain.registry import MetricDef, SeriesBreak
 from domain.targets import ComparisonGroup, Plan
 from metrics import api, rates
+
+RECONCILIATIONS = api.RECONCILIATIONS
 
 StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
 Inputs = Mapping[str, pl.LazyFrame]
@@ -61,10 +68,19 @@ def _store(key: StoreKey) -> Store:
     return Store(Path(key[0]), key[1])
 
 
+def version(key: StoreKey) -> str:
+    """A short name of the data version (the store signature)."""
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
+
+
 @st.cache_resource(max_entries=3, show_spinner=False)
-def inputs(key: StoreKey) -> dict[str, pl.LazyFrame]:
-    """Everything loaded, collected into memory once per store signature."""
-    return {name: lf.collect().lazy() for name, lf in _store(key).inputs().items()}
+def inputs(key: StoreKey) -> api.VersionedInputs:
+    """Everything loaded: aggregates in memory, person tables as lazy scans."""
+    frames = {
+        name: lf if name in PERSON_TABLES else lf.collect().lazy()
+        for name, lf in _store(key).inputs().items()
+    }
+    return api.VersionedInputs(frames, version=version(key))
 
 
 # -- store status ----------------------------------------------------------------------
@@ -228,6 +244,11 @@ def comparison(
         group=group,
         breakdown=breakdown,
     )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def reconciliation(key: StoreKey, person_metric: str, aggregate_metric: str) -> pl.DataFrame:
+    return api.reconciliation(inputs(key), person_metric, aggregate_metric)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

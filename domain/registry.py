@@ -376,3 +376,50 @@ def get_metric(metric_id: str) -> MetricDef:
     except KeyError:
         known = ", ".join(METRICS)
         raise KeyError(f"unknown metric {metric_id!r}; known metrics: {known}") from None
+
+
+# -- Person-level KPIs (issue 14): recomputed from person_benefit_weeks ------------------
+# A separate block so that the figures from person data stand beside the published
+# aggregates they imitate (the Data page reconciles them month by month).
+METRICS.update(
+    {
+        m.id: m
+        for m in (
+            MetricDef(
+                id="langtidsledige_persondata",
+                label="Langtidsledige (fuldtidspersoner, persondata)",
+                unit="fuldtidspersoner",
+                grain="month",
+                sources=("person_benefit_weeks",),
+                better="lower",
+                fmt=",.1f",
+                definition="Jobindsats' definition genberegnet af kommunens ugedata: jobparate "
+                "og uddannelsesparate bruttoledige på A-dagpenge, kontanthjælp, "
+                "selvforsørgelses- og hjemrejseydelse, overgangsydelse og uddannelseshjælp, "
+                "der har været ledige/aktiverede mindst 80 % af de seneste 52 uger (42 uger "
+                "eller flere); en uge hører til den måned, dens torsdag ligger i; "
+                "fuldtidspersoner er personuger delt med månedens uger. Året opgøres som "
+                "gennemsnittet af månederne.",
+                source_ref=f"{_PLAN}.2, note til figur 5; kommunens ydelsesdata (DREAM-format)",
+                breakdowns=("benefit_group", "match_group", "age_band", "sex", "origin"),
+                year_agg="mean",
+            ),
+            MetricDef(
+                id="andel_oesteuropaeiske_forsikrede_persondata",
+                label="Andel forsikrede ledige med østeuropæisk baggrund (persondata)",
+                unit="pct",
+                grain="month",
+                sources=("person_benefit_weeks",),
+                better="lower",
+                fmt=".1f",
+                definition="Ledige på A-dagpenge i månedens første uge med oprindelsesland i "
+                "Hviderusland, Bulgarien, Tjekkiet, Ungarn, Moldova, Polen, Rumænien, "
+                "Rusland, Slovakiet, Ukraine, Estland, Letland eller Litauen i procent af "
+                "alle ledige på A-dagpenge i samme uge, af kommunens ugedata. Året opgøres "
+                "ved årets sidste måned (ultimo).",
+                source_ref=f"{_PLAN}.3, tabel 5; kommunens ydelsesdata (DREAM-format)",
+                year_agg="last",
+            ),
+        )
+    }
+)

@@ -12,13 +12,14 @@ screen and shows the small counts it is about (never case or person ids).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from datetime import date
 
 import polars as pl
 
 from domain import areas
-from domain.canonical import COUNTRY_CODE
+from domain.canonical import COUNTRY_CODE, TOTAL
 from domain.registry import MetricDef, get_metric, list_metrics
 from domain.targets import ComparisonGroup, Plan, StatedFigure, Target, parse_plan
 from metrics.danish import period_label
@@ -30,7 +31,7 @@ from metrics.evaluate import (
 )
 from metrics.evaluation.explain import METHOD_LABELS, STATUS_LABELS
 from metrics.evaluation.result import Method, Status, TargetResult
-from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
+from metrics.kpis import RAW_SCHEMA, MissingInput, VersionedInputs, compute_raw
 from metrics.references import national_casework_reference, national_sanction_reference
 from metrics.sanctions import CHECKLIST, sanction_quality
 from metrics.series import (
@@ -61,6 +62,8 @@ __all__ = [
     "GROUP_CODE",
     "METHOD_LABELS",
     "RANKING_COLUMNS",
+    "RECONCILIATIONS",
+    "RECONCILIATION_COLUMNS",
     "SERIES_COLUMNS",
     "STATUS_LABELS",
     "ComparisonGroup",
@@ -73,6 +76,7 @@ __all__ = [
     "Status",
     "Target",
     "TargetResult",
+    "VersionedInputs",
     "comparison",
     "evaluate_plan",
     "evaluate_targets",
@@ -84,6 +88,7 @@ __all__ = [
     "parse_plan",
     "period_label",
     "ranking",
+    "reconciliation",
     "require_inputs",
     "sanction_quality",
     "stated_vs_computed",
@@ -122,6 +127,32 @@ def _raw(
     return only_native_grain(raw, metric)
 
 
+_PROTECTED: dict[tuple[object, ...], pl.DataFrame] = {}
+_PROTECTED_SIZE = 256
+_PROTECTED_LOCK = threading.Lock()
+
+
+def _protected(
+    inputs: Inputs,
+    metric: MetricDef,
+    breakdown: str | None,
+    countries: Sequence[str] | None,
+) -> pl.DataFrame:
+    """``protect`` of the raw frame (all areas and months): once per data version."""
+    if not isinstance(inputs, VersionedInputs):
+        return protect(_raw(inputs, metric, breakdown, countries), metric)
+    key = (inputs.version, metric.id, breakdown, tuple(countries) if countries else None)
+    with _PROTECTED_LOCK:
+        hit = _PROTECTED.get(key)
+    if hit is None:
+        hit = protect(_raw(inputs, metric, breakdown, countries), metric)
+        with _PROTECTED_LOCK:
+            if len(_PROTECTED) >= _PROTECTED_SIZE:
+                _PROTECTED.pop(next(iter(_PROTECTED)))  # the oldest entry
+            _PROTECTED[key] = hit
+    return hit
+
+
 def kpi_series(
     inputs: Inputs,
     metric_id: str,
@@ -142,7 +173,7 @@ def kpi_series(
     these columns) when the metric's inputs are not loaded (``require_inputs`` says so).
     """
     metric = get_metric(metric_id)
-    raw = protect(_raw(inputs, metric, breakdown, countries), metric)  # all areas and months
+    raw = _protected(inputs, metric, breakdown, countries)  # all areas and months
     raw = restrict_areas(filter_periods(raw, start, end), area_codes)
     return finalize(raw, metric)
 
@@ -220,7 +251,7 @@ def comparison(
     ref = areas.municipalities()
     in_region = ref.filter(pl.col("region_code") == region.code).get_column("code").to_list()
     everyone = ref.get_column("code").to_list()
-    raw = filter_periods(protect(_raw(inputs, metric, breakdown, countries), metric), start, end)
+    raw = filter_periods(_protected(inputs, metric, breakdown, countries), start, end)
     parts = [
         raw.filter(pl.col("area_code") == municipality).with_columns(
             pl.lit(None, pl.String).alias("note")
@@ -315,3 +346,52 @@ def ranking(
         pl.lit(s.height, pl.Int64).alias("n_areas"),
     )
     return out.select(*RANKING_COLUMNS, "period").sort("rank", "area_code")
+
+
+RECONCILIATIONS: tuple[tuple[str, str], ...] = (
+    ("langtidsledige_persondata", "langtidsledige"),
+    ("andel_oesteuropaeiske_forsikrede_persondata", "andel_oesteuropaeiske_forsikrede"),
+)
+"""Person-level metric and the published aggregate metric it imitates."""
+
+RECONCILIATION_COLUMNS = (
+    "period",
+    "period_start",
+    "area_code",
+    "area_name",
+    "published",
+    "from_persons",
+    "difference",
+)
+
+
+def reconciliation(
+    inputs: Inputs,
+    person_metric: str,
+    aggregate_metric: str,
+    *,
+    area_codes: Sequence[str] | None = None,
+) -> pl.DataFrame:
+    """A person-level metric beside the published figure it imitates, per month and area.
+
+    Only months and municipalities both give (person data covers a few municipalities).
+    ``difference`` is ``from_persons - published``; null where either is suppressed.
+    Both figures are the suppressed series of ``kpi_series``: nothing about fewer than 5
+    persons. Empty (with ``RECONCILIATION_COLUMNS``) when either is not loaded.
+    """
+    persons = kpi_series(inputs, person_metric, area_codes=area_codes)
+    published = kpi_series(inputs, aggregate_metric, area_codes=area_codes)
+    on = ["period", "period_start", "area_code", "area_name"]
+    joined = (
+        published.filter(pl.col("group") == TOTAL)
+        .select(*on, pl.col("value").alias("published"))
+        .join(
+            persons.filter(pl.col("group") == TOTAL).select(
+                *on, pl.col("value").alias("from_persons")
+            ),
+            on=on,
+            how="inner",
+        )
+        .with_columns((pl.col("from_persons") - pl.col("published")).alias("difference"))
+    )
+    return joined.select(RECONCILIATION_COLUMNS).sort("area_code", "period_start")

@@ -14,7 +14,9 @@ count above the fraction line for shares (value = 100 * numerator / denominator)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import polars as pl
 
@@ -30,8 +32,33 @@ from domain.datasets import (
 )
 from domain.periods import parse_period
 from domain.registry import METRICS, MetricDef
+from metrics.person import insured_eastern_share, long_term_unemployed_persons
 
 Inputs = Mapping[str, pl.LazyFrame]
+
+
+class VersionedInputs(dict[str, pl.LazyFrame]):
+    """Inputs of one version of the data (e.g. a signature of the store's files).
+
+    ``compute_raw`` keeps what it computes from such inputs, keyed by ``version``, metric
+    and selection, so every page and session that asks for the same metric of the same
+    data gets the one computation. A new version (a new import) is a new key; old entries
+    age out of the bounded cache. Plain dicts are never cached.
+    """
+
+    def __init__(
+        self,
+        frames: Mapping[str, pl.LazyFrame] | Iterable[tuple[str, pl.LazyFrame]],
+        *,
+        version: str,
+    ):
+        super().__init__(frames)
+        self.version = version
+
+
+_RAW_CACHE: OrderedDict[tuple[object, ...], pl.DataFrame] = OrderedDict()
+_RAW_CACHE_SIZE = 256
+_RAW_LOCK = threading.Lock()
 
 KEY = ("period", "period_start", "period_end", "area_code", "area_name", "area_level")
 RAW_COLUMNS = (*KEY, "group", "numerator", "denominator", "in_suppressed")
@@ -78,6 +105,7 @@ def pick(
     fixed: Mapping[str, str | Sequence[str]] | None = None,
     by: str | None = None,
     subtotals: Subtotals | None = None,
+    dims: Sequence[str] = DIMENSIONS,
 ) -> pl.LazyFrame:
     """Cells of one measure: ``fixed`` dimension values, broken down by ``by`` (or total).
 
@@ -90,6 +118,8 @@ def pick(
     the caller chose. A sum of parts where a part is suppressed is not the total (the
     extract lacks the total row): ``total_unknown`` marks it. Returns the KEY columns,
     ``group`` (TOTAL without ``by``), ``value``, ``in_suppressed`` and ``total_unknown``.
+    ``dims``: the dimensions that can hold other values than the total (default all); a
+    caller that knows its frame has only "I alt" in the others saves a window each.
     """
     fixed = dict(fixed or {})
     out = lf.filter(pl.col("measure_id") == measure)
@@ -111,7 +141,7 @@ def pick(
             out = out.filter(pl.col(dim).is_in(list(want)))
     if by is not None:
         out = out.filter(pl.col(by) != TOTAL)
-    for dim in DIMENSIONS:
+    for dim in dims:
         if dim == by or dim in fixed:
             continue
         has_total = (pl.col(dim) == TOTAL).any().over(["period", "area_code"])
@@ -141,10 +171,11 @@ def _count(
     measure: str,
     by: str | None,
     subtotals: Subtotals | None = None,
+    dims: Sequence[str] = DIMENSIONS,
     **fixed: str,
 ) -> pl.LazyFrame:
     return (
-        pick(lf, measure, fixed=fixed, by=by, subtotals=subtotals)
+        pick(lf, measure, fixed=fixed, by=by, subtotals=subtotals, dims=dims)
         .rename({"value": "numerator"})
         .with_columns(pl.lit(None, pl.Float64).alias("denominator"))
         .select(*RAW_COLUMNS, "total_unknown")
@@ -223,26 +254,47 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     idx = pl.col("month").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col("month").str.slice(
         5, 2
     ).cast(pl.Int32)
-    rows = lf.with_columns(idx.alias("_i")).sort("person_id", "_i")
+    # Persons ever on support, numbered: only they can reach lasting self-support, and the
+    # number gives an integer sort key (no sort on the text ids).
     first_support = (
-        rows.filter(pl.col("on_support"))
+        lf.filter(pl.col("on_support"))
         .group_by("person_id")
-        .agg(pl.col("_i").min().alias("_first_support"))
+        .agg(idx.min().alias("_first_support"))
+        .with_row_index("_p")
+        .with_columns(pl.col("_p").cast(pl.Int64))
     )
-    ss = rows.filter(pl.col("self_supporting")).with_columns(
-        (pl.col("_i") - pl.col("_i").cum_count().over("person_id")).alias("_run")
-    )
-    ss = ss.with_columns(
-        pl.col("_i").min().over("person_id", "_run").alias("_run_start"),
-        pl.col("_i").cum_count().over("person_id", "_run").alias("_pos"),
-    )
-    reached = (
-        ss.filter(pl.col("_pos") == 6)
+    # The self-supporting months of those persons with a key unique per person and month,
+    # sorted: the 6th month of a run is a month with all of the 5 before it in the rows
+    # and not the one 6 before (a binary search each, no window per person).
+    ss = (
+        lf.filter(pl.col("self_supporting"))
+        .select("person_id", "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
         .join(first_support, on="person_id", how="inner")
-        .filter(pl.col("_first_support") < pl.col("_run_start"))
+        .with_columns((pl.col("_p") * (1 << 20) + pl.col("_i")).alias("_k"))
+        .sort("_k")
+        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_n"))
+    )
+    in_last = [
+        (
+            pl.col("_n")
+            - pl.col("_k").search_sorted(pl.col("_k") - months, side="right").cast(pl.Int64)
+        ).alias(f"_in{months}")
+        for months in (6, 7)
+    ]
+    reached = (
+        ss.with_columns(in_last)
+        .filter((pl.col("_in6") == 6) & (pl.col("_in7") == 6))
+        .filter(pl.col("_first_support") < pl.col("_i") - 5)
         .sort("_i")
         .group_by("person_id")
         .first()
+        .with_columns(
+            (
+                ((pl.col("_i") - 1) // 12).cast(pl.String)
+                + "M"
+                + ((pl.col("_i") - 1) % 12 + 1).cast(pl.String).str.zfill(2)
+            ).alias("month")
+        )
     )
     per_cell = reached.group_by("municipality_code", "month", "sex", "route").agg(
         pl.len().cast(pl.Float64).alias("value")
@@ -292,11 +344,21 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def _refugee_source(inputs: Inputs) -> pl.LazyFrame:
+REFUGEE_MEASURE = "personer_varig_selvforsoergelse"
+_REFUGEE_PERSON_DIMS = ("sex", "route")
+
+
+def _refugee_source(inputs: Inputs) -> tuple[pl.LazyFrame, Sequence[str]]:
+    """The refugees' self-support cells and the dimensions that vary in them.
+
+    From person data the whole person pipeline runs once here (its result is small: one
+    row per municipality, month, sex and route), not once per pick that reads it.
+    """
     if "fasit_selvforsoergelse" in inputs:
-        return inputs["fasit_selvforsoergelse"]
+        return inputs["fasit_selvforsoergelse"], DIMENSIONS
     if "person_refugee_months" in inputs:
-        return _refugee_from_persons(inputs["person_refugee_months"])
+        derived = _refugee_from_persons(inputs["person_refugee_months"])
+        return derived.collect().lazy(), _REFUGEE_PERSON_DIMS
     raise MissingInput("no data loaded for fasit_selvforsoergelse or person_refugee_months")
 
 
@@ -306,15 +368,17 @@ def refugees_self_support(inputs: Inputs, *, breakdown: str | None = None) -> pl
     From the Fasit extract ``fasit_selvforsoergelse`` or, when only person data is
     loaded, from ``person_refugee_months``. Plan 4.4, table 6.
     """
-    return _count(_refugee_source(inputs), "personer_varig_selvforsoergelse", breakdown)
+    lf, dims = _refugee_source(inputs)
+    return _count(lf, REFUGEE_MEASURE, breakdown, dims=dims)
 
 
 def refugees_women_share(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
     """Women as a share of refugees reaching lasting self-support. Plan 4.4: half women."""
-    lf = _refugee_source(inputs)
-    m = "personer_varig_selvforsoergelse"
-    num = pick(lf, m, fixed={"sex": "Kvinder"}, by=breakdown)
-    den = pick(lf, m, by=breakdown)
+    lf, dims = _refugee_source(inputs)
+    # Numerator and denominator read the same cells: read them once.
+    lf = lf.filter(pl.col("measure_id") == REFUGEE_MEASURE).collect().lazy()
+    num = pick(lf, REFUGEE_MEASURE, fixed={"sex": "Kvinder"}, by=breakdown, dims=dims)
+    den = pick(lf, REFUGEE_MEASURE, by=breakdown, dims=dims)
     num = den.select([*KEY, "group"]).join(num, on=[*KEY, "group"], how="left")
     num = num.with_columns(pl.col("value").fill_null(0.0), pl.col("in_suppressed").fill_null(False))
     return _share(num, den)
@@ -647,6 +711,28 @@ def benchmark_rank(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFr
     return _count(_require(inputs, "y30r21"), "placering", None)
 
 
+def long_term_unemployed_from_persons(
+    inputs: Inputs, *, breakdown: str | None = None
+) -> pl.LazyFrame:
+    """Long-term unemployed full-time persons recomputed from ``person_benefit_weeks``
+    with jobindsats' definition (``metrics.person.benefit_weeks``)."""
+    weeks = _require(inputs, "person_benefit_weeks")
+    return long_term_unemployed_persons(weeks, breakdown=breakdown)
+
+
+def eastern_european_share_from_persons(
+    inputs: Inputs,
+    *,
+    breakdown: str | None = None,
+    countries: Sequence[str] | None = None,
+) -> pl.LazyFrame:
+    """Eastern European share of insured unemployed from ``person_benefit_weeks``."""
+    if breakdown is not None:
+        raise ValueError("andel_oesteuropaeiske_forsikrede_persondata kan ikke opdeles")
+    weeks = _require(inputs, "person_benefit_weeks")
+    return insured_eastern_share(weeks, countries=countries)
+
+
 MetricFn = Callable[..., pl.LazyFrame]
 
 FUNCTIONS: dict[str, MetricFn] = {
@@ -668,6 +754,8 @@ FUNCTIONS: dict[str, MetricFn] = {
     "sanktion_fejlrate": sanction_error_rate,
     "benchmark_forskel_pct": benchmark_difference,
     "benchmark_placering": benchmark_rank,
+    "langtidsledige_persondata": long_term_unemployed_from_persons,
+    "andel_oesteuropaeiske_forsikrede_persondata": eastern_european_share_from_persons,
 }
 
 
@@ -711,7 +799,39 @@ def compute_raw(
     breakdown: str | None = None,
     countries: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """The raw (unsuppressed) frame of one metric, collected and cast to RAW_SCHEMA."""
+    """The raw (unsuppressed) frame of one metric, collected and cast to RAW_SCHEMA.
+
+    Computed once per data version and selection when ``inputs`` is ``VersionedInputs``.
+    """
+    if not isinstance(inputs, VersionedInputs):
+        return _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries)
+    key = (inputs.version, metric_id, breakdown, tuple(countries) if countries else None)
+    with _RAW_LOCK:
+        hit = _RAW_CACHE.get(key)
+        if hit is not None:
+            _RAW_CACHE.move_to_end(key)
+            return hit
+    out = _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries)
+    with _RAW_LOCK:
+        _RAW_CACHE[key] = out
+        while len(_RAW_CACHE) > _RAW_CACHE_SIZE:
+            _RAW_CACHE.popitem(last=False)
+    return out
+
+
+def clear_cache() -> None:
+    """Forget every cached metric (tests, or to free memory)."""
+    with _RAW_LOCK:
+        _RAW_CACHE.clear()
+
+
+def _compute_raw(
+    inputs: Inputs,
+    metric_id: str,
+    *,
+    breakdown: str | None,
+    countries: Sequence[str] | None,
+) -> pl.DataFrame:
     fn = FUNCTIONS[metric_id]
     lf = (
         fn(inputs, breakdown=breakdown, countries=countries)

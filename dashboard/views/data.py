@@ -237,6 +237,38 @@ else:
         ),
     )
 
+loaded_ids = set(status["dataset_id"].to_list())
+pairs = [
+    (p, a)
+    for p, a in loaders.RECONCILIATIONS
+    if set(loaders.get_metric(p).sources) & loaded_ids
+    and set(loaders.get_metric(a).sources) & loaded_ids
+]
+if pairs:
+    st.subheader("Afstemning: persondata mod offentliggjorte tal")
+    st.caption(
+        "Nøgletal genberegnet af kommunens persondata ved siden af de offentliggjorte tal, "
+        "de efterligner, måned for måned (forskel = persondata minus offentliggjort). Kun "
+        "kommuner og måneder, begge kilder dækker; tal om færre end 5 personer vises ikke."
+    )
+    for person_metric, aggregate_metric in pairs:
+        rec = loaders.reconciliation(key, person_metric, aggregate_metric)
+        st.markdown(f"**{loaders.get_metric(aggregate_metric).label}**")
+        if rec.is_empty():
+            st.caption("Ingen måneder, som begge kilder dækker.")
+            continue
+        components.table(
+            rec.with_columns(
+                pl.col("period").map_elements(danish.period_short, return_dtype=pl.String)
+            ).select(
+                pl.col("period").alias("Måned"),
+                pl.col("area_name").alias("Kommune"),
+                pl.col("published").round(1).alias("Offentliggjort"),
+                pl.col("from_persons").round(1).alias("Persondata"),
+                pl.col("difference").round(1).alias("Forskel"),
+            ),
+        )
+
 st.subheader("Importlog")
 log = loaders.import_log(key)
 if log.is_empty():

@@ -253,8 +253,11 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
     idx, header_line, header = header_of(head, name)
     if '"' not in text and text.count("\r") == text.count("\r\n"):
         # Every line is one record: split the lines below the header in Polars.
-        lines = pl.Series(text.split("\n")[header_line:], dtype=pl.String)
-        cells = cells_from_lines(lines, header_line + 1, delim, len(header))
+        # Split in Polars (one string buffer), never into a Python list of line objects.
+        lines = pl.Series([text], dtype=pl.String).str.split("\n").explode()
+        del text
+        cells = cells_from_lines(lines.slice(header_line), header_line + 1, delim, len(header))
+        del lines
     else:
         records = records_of(text, delim, file=name)
         cells = cells_from_records(records[idx + 1 :], len(header))

@@ -1,0 +1,432 @@
+"""Person-level KPIs at scale: jobmaal against an independent DuckDB SQL implementation.
+
+    .venv/bin/python benchmarks/bench_person.py                  # 1M and 10M rows
+    .venv/bin/python benchmarks/bench_person.py --sizes 1M,10M,50M
+    .venv/bin/python benchmarks/bench_person.py --huge           # adds 100M and 200M
+
+Synthetic data in jobmaal's own schemas (``person_benefit_weeks`` hive-partitioned by year
+and municipality exactly as the store writes it; ``person_refugee_months`` one file) is
+written once per size under ``--dir`` (default /tmp/jobmaal-bench-person). Every KPI runs
+in a fresh process (medians of ``--runs``, default 3) with jobmaal (``metrics.kpis``
+over lazy scans) and with DuckDB SQL written from the definitions, not from jobmaal's code,
+over the same Parquet files. The results are compared cell by cell (a mismatch stops the
+benchmark); the table gives wall time and peak RSS of each process and the ratios
+(jobmaal / DuckDB: below 1 means jobmaal is faster or smaller). DuckDB is a dev
+dependency used here and in tests only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+KPIS = ("langtidsledige", "oesteuropaeiske", "varig_selvforsoergelse", "kvindeandel")
+WEEK0 = date(2021, 1, 4)
+N_WEEKS = 156
+N_MONTHS = 60
+LTU_BENEFITS = (
+    "A-dagpenge",
+    "Kontanthjælp",
+    "Selvforsørgelses- og hjemrejseydelse/overgangsydelse",
+    "Uddannelseshjælp",
+)
+BENEFITS = (*LTU_BENEFITS, "Fleksjob", "Ledighedsydelse")
+MATCH = ("Jobparat", "Aktivitetsparat", "Uddannelsesparat", "Åbenlyst uddannelsesparat")
+COUNTRIES = ("Danmark", "Polen", "Rumænien", "Litauen", "Syrien", "Tyskland", "Ukraine")
+EASTERN = (
+    "Hviderusland", "Bulgarien", "Tjekkiet", "Ungarn", "Moldova", "Polen", "Rumænien",
+    "Rusland", "Slovakiet", "Ukraine", "Estland", "Letland", "Litauen",
+)  # fmt: skip
+
+
+def _size(text: str) -> int:
+    text = text.strip().upper()
+    mult = {"K": 1_000, "M": 1_000_000}.get(text[-1], 1)
+    return int(float(text.rstrip("KM")) * mult)
+
+
+def _munis() -> list[str]:
+    from domain import areas
+
+    return areas.municipalities().get_column("code").to_list()
+
+
+# -- data -------------------------------------------------------------------------------
+
+
+def _benefit_weeks(rows: int, seed: int) -> pl.DataFrame:
+    """About ``rows`` person-weeks: each person one spell (mean 45 weeks), about 3 % move
+    municipality halfway."""
+    r = np.random.default_rng(seed)
+    mean = 45
+    n = max(1, rows // mean)
+    length = np.clip(r.geometric(1 / mean, n), 1, N_WEEKS)
+    start = r.integers(0, N_WEEKS - length + 1)
+    pid = np.repeat(np.arange(n), length)
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    week = np.repeat(start, length) + offset
+    munis = np.array(_munis())
+    home = r.integers(0, len(munis), n)
+    moved = r.random(n) < 0.03
+    dest = r.integers(0, len(munis), n)
+    second_half = offset >= np.repeat(length // 2, length)
+    muni_idx = np.where(
+        np.repeat(moved, length) & second_half, np.repeat(dest, length), np.repeat(home, length)
+    )
+    benefit = r.choice(len(BENEFITS), n, p=[0.36, 0.2, 0.05, 0.13, 0.2, 0.06])
+    match = r.choice(len(MATCH), n, p=[0.5, 0.3, 0.15, 0.05])
+    status = r.choice(3, len(pid), p=[0.72, 0.23, 0.05])
+    df = pl.DataFrame(
+        {
+            "_p": pid,
+            "municipality_code": munis[muni_idx],
+            "_w": week,
+            "benefit_group": np.array(BENEFITS)[np.repeat(benefit, length)],
+            "_m": np.repeat(match, length),
+            "status": np.array(["ledig", "aktiveret", "øvrig"])[status],
+            "sex": np.array(["Mænd", "Kvinder"])[np.repeat(r.integers(0, 2, n), length)],
+            "birth_year": np.repeat(r.integers(1958, 2005, n), length).astype(np.int16),
+            "country_of_origin": np.array(COUNTRIES)[
+                np.repeat(
+                    r.choice(len(COUNTRIES), n, p=[0.8, 0.06, 0.05, 0.02, 0.03, 0.02, 0.02]), length
+                )
+            ],
+        }
+    )
+    return df.select(
+        pl.format("B{}", pl.col("_p")).alias("person_id"),
+        "municipality_code",
+        (pl.lit(WEEK0) + pl.duration(weeks=pl.col("_w"))).alias("week_start"),
+        "benefit_group",
+        pl.when(pl.col("benefit_group") == "A-dagpenge")
+        .then(pl.lit("Jobparat"))
+        .when(pl.col("benefit_group").is_in(["Fleksjob", "Ledighedsydelse"]))
+        .then(pl.lit(None, pl.String))
+        .otherwise(pl.lit(pl.Series(MATCH)).gather(pl.col("_m")))
+        .alias("match_group"),
+        "status",
+        "sex",
+        "birth_year",
+        "country_of_origin",
+        pl.lit(None, pl.Float64).alias("flexjob_hours"),
+    )
+
+
+def _refugee_months(rows: int, seed: int) -> pl.DataFrame:
+    """About ``rows`` person-months: on support for a while, then mostly self-supporting
+    with a 15 % chance of a month without."""
+    r = np.random.default_rng(seed + 1)
+    mean = 36
+    n = max(1, rows // mean)
+    length = np.clip(r.integers(12, N_MONTHS + 1, n), 1, N_MONTHS)
+    start = r.integers(0, N_MONTHS - length + 1)
+    support = r.integers(1, 24, n)
+    pid = np.repeat(np.arange(n), length)
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    month = np.repeat(start, length) + offset + 2019 * 12  # month index from January 2019
+    on = offset < np.repeat(support, length)
+    ss = ~on & (r.random(len(pid)) > 0.15)
+    munis = np.array(_munis())
+    route = np.repeat(r.integers(0, 3, n), length)
+    df = pl.DataFrame(
+        {
+            "_p": pid,
+            "municipality_code": munis[np.repeat(r.integers(0, len(munis), n), length)],
+            "_i": month,
+            "sex": np.array(["Mænd", "Kvinder"])[np.repeat(r.integers(0, 2, n), length)],
+            "on_support": on,
+            "self_supporting": ss,
+            "_r": route,
+        }
+    )
+    return df.select(
+        pl.format("R{}", pl.col("_p")).alias("person_id"),
+        "municipality_code",
+        (
+            (pl.col("_i") // 12).cast(pl.String)
+            + "M"
+            + (pl.col("_i") % 12 + 1).cast(pl.String).str.zfill(2)
+        ).alias("month"),
+        "sex",
+        "on_support",
+        "self_supporting",
+        pl.when(pl.col("self_supporting"))
+        .then(pl.lit(pl.Series(["Job", "Uddannelse", "IGU"])).gather(pl.col("_r")))
+        .otherwise(None)
+        .alias("route"),
+    )
+
+
+def build(folder: Path, rows: int, seed: int = 14) -> None:
+    """Write both tables of one size (skipped when already there)."""
+    done = folder / ".complete"
+    if done.exists():
+        return
+    from domain.canonical import BenefitWeekSchema, RefugeeMonthSchema
+
+    weeks = BenefitWeekSchema.cast(_benefit_weeks(rows, seed))
+    table = folder / "person_benefit_weeks"
+    for (year, muni), part in (
+        weeks.with_columns(pl.col("week_start").dt.year().alias("_y"))
+        .partition_by("_y", "municipality_code", as_dict=True)
+        .items()
+    ):
+        out = table / f"year={year}" / f"municipality={muni}"
+        out.mkdir(parents=True, exist_ok=True)
+        part.drop("_y").write_parquet(out / "person_benefit_weeks.parquet")
+    del weeks
+    refugees = RefugeeMonthSchema.cast(_refugee_months(rows, seed))
+    refugees.write_parquet(folder / "person_refugee_months.parquet")
+    done.touch()
+
+
+# -- one run (in its own process) ---------------------------------------------------------
+
+
+def _weeks_files(folder: Path) -> list[Path]:
+    return sorted((folder / "person_benefit_weeks").glob("year=*/municipality=*/*.parquet"))
+
+
+def run_jobmaal(kpi: str, folder: Path) -> pl.DataFrame:
+    from metrics.kpis import compute_raw
+
+    weeks = pl.scan_parquet(_weeks_files(folder))
+    refugees = pl.scan_parquet(folder / "person_refugee_months.parquet")
+    inputs = {"person_benefit_weeks": weeks, "person_refugee_months": refugees}
+    metric = {
+        "langtidsledige": "langtidsledige_persondata",
+        "oesteuropaeiske": "andel_oesteuropaeiske_forsikrede_persondata",
+        "varig_selvforsoergelse": "flygtninge_varig_selvforsoergelse",
+        "kvindeandel": "flygtninge_kvindeandel",
+    }[kpi]
+    raw = compute_raw(inputs, metric)
+    return raw.select(
+        pl.col("area_code").alias("municipality_code"), "period", "numerator", "denominator"
+    )
+
+
+_MONTH = "strftime(week_start + INTERVAL 3 DAY, '%YM%m')"
+_MSTART = "CAST(date_trunc('month', week_start + INTERVAL 3 DAY) AS DATE)"
+_WI = "(date_diff('day', DATE '1970-01-05', {d}) // 7)"
+_FIRST_MONDAY = "(ps + CAST(((4 - isodow(ps)) + 7) % 7 - 3 AS INTEGER))"
+
+
+def _sql(kpi: str, folder: Path) -> str:
+    weeks = f"read_parquet('{folder}/person_benefit_weeks/*/*/*.parquet')"
+    refugees = f"read_parquet('{folder}/person_refugee_months.parquet')"
+    ltu = ", ".join(f"'{b}'" for b in LTU_BENEFITS)
+    east = ", ".join(f"'{c}'" for c in EASTERN)
+    if kpi == "langtidsledige":
+        return f"""
+        WITH w AS (SELECT * FROM {weeks}),
+        first AS (SELECT MIN({_WI.format(d="week_start")}) AS f FROM w),
+        q AS (
+            SELECT person_id, municipality_code, week_start, benefit_group, match_group,
+                   {_WI.format(d="week_start")} AS wi
+            FROM w WHERE status IN ('ledig', 'aktiveret') AND benefit_group IN ({ltu})
+        ),
+        c AS (
+            SELECT *, COUNT(*) OVER (PARTITION BY person_id ORDER BY wi
+                                     RANGE BETWEEN 51 PRECEDING AND CURRENT ROW) AS n52
+            FROM q
+        ),
+        l AS (
+            SELECT municipality_code, {_MONTH} AS period, {_MSTART} AS ps, COUNT(*) AS n
+            FROM c
+            WHERE n52 >= 42 AND (match_group IN ('Jobparat', 'Uddannelsesparat',
+                  'Åbenlyst uddannelsesparat')
+                  OR (match_group IS NULL AND benefit_group = 'A-dagpenge'))
+            GROUP BY ALL
+        ),
+        months AS (
+            SELECT DISTINCT municipality_code, {_MONTH} AS period, {_MSTART} AS ps FROM w
+        )
+        SELECT m.municipality_code, m.period,
+               COALESCE(l.n, 0) / CAST(((day(last_day(m.ps)) - 1
+                   - ((4 - isodow(m.ps)) + 7) % 7) // 7 + 1) AS DOUBLE) AS numerator,
+               CAST(NULL AS DOUBLE) AS denominator
+        FROM months m CROSS JOIN first
+        LEFT JOIN l USING (municipality_code, period)
+        WHERE {_WI.format(d=_FIRST_MONDAY.replace("ps", "m.ps"))} - 51 >= first.f
+        """
+    if kpi == "oesteuropaeiske":
+        return f"""
+        SELECT municipality_code, {_MONTH} AS period,
+               CAST(SUM(CASE WHEN country_of_origin IN ({east}) THEN 1 ELSE 0 END) AS DOUBLE)
+                   AS numerator,
+               CAST(COUNT(*) AS DOUBLE) AS denominator
+        FROM {weeks}
+        WHERE day(week_start + INTERVAL 3 DAY) <= 7 AND benefit_group = 'A-dagpenge'
+              AND status = 'ledig'
+        GROUP BY ALL
+        """
+    reached = f"""
+        WITH r AS (
+            SELECT person_id, municipality_code, sex, on_support, self_supporting,
+                   CAST(substr(month, 1, 4) AS INTEGER) * 12
+                   + CAST(substr(month, 6, 2) AS INTEGER) AS i
+            FROM {refugees}
+        ),
+        fs AS (SELECT person_id, MIN(i) AS f FROM r WHERE on_support GROUP BY person_id),
+        ss AS (
+            SELECT *,
+              COUNT(*) OVER (PARTITION BY person_id ORDER BY i
+                             RANGE BETWEEN 5 PRECEDING AND CURRENT ROW) AS n6,
+              COUNT(*) OVER (PARTITION BY person_id ORDER BY i
+                             RANGE BETWEEN 6 PRECEDING AND CURRENT ROW) AS n7
+            FROM r WHERE self_supporting
+        ),
+        reached AS (
+            SELECT ss.* FROM ss JOIN fs USING (person_id)
+            WHERE n6 = 6 AND n7 = 6 AND fs.f < ss.i - 5
+            QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY ss.i) = 1
+        )
+        SELECT municipality_code,
+               CAST((i - 1) // 12 AS VARCHAR) || 'M' || lpad(CAST((i - 1) % 12 + 1 AS VARCHAR),
+                   2, '0') AS period,
+               CAST(SUM(CASE WHEN sex = 'Kvinder' THEN 1 ELSE 0 END) AS DOUBLE) AS women,
+               CAST(COUNT(*) AS DOUBLE) AS total
+        FROM reached GROUP BY ALL
+    """
+    if kpi == "varig_selvforsoergelse":
+        return f"SELECT municipality_code, period, total AS numerator, " \
+               f"CAST(NULL AS DOUBLE) AS denominator FROM ({reached})"  # fmt: skip
+    return f"SELECT municipality_code, period, women AS numerator, total AS denominator FROM ({reached})"  # noqa: E501
+
+
+def run_duckdb(kpi: str, folder: Path) -> pl.DataFrame:
+    import duckdb
+
+    con = duckdb.connect()
+    return con.sql(_sql(kpi, folder)).pl()
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory (VmHWM; unlike ``ru_maxrss`` of a child, not
+    inherited from the parent that forked it)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def worker(engine: str, kpi: str, folder: Path, out: Path) -> None:
+    """One KPI with one engine; prints the seconds of the computation (imports excluded)."""
+    if engine == "jobmaal":
+        import metrics.kpis  # noqa: F401
+    else:
+        import duckdb  # noqa: F401
+    t0 = time.perf_counter()
+    df = run_jobmaal(kpi, folder) if engine == "jobmaal" else run_duckdb(kpi, folder)
+    elapsed = time.perf_counter() - t0
+    df.write_parquet(out)
+    print(f"{elapsed:.6f} {_peak_rss_kb()}")
+
+
+# -- driver -----------------------------------------------------------------------------
+
+
+def _one(engine: str, kpi: str, folder: Path, out: Path) -> tuple[float, float]:
+    """Seconds (measured inside the process) and peak RSS in GB of one fresh process."""
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--worker", engine, kpi, str(folder), str(out)],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    text = proc.stdout.read().decode()
+    proc.wait()
+    if proc.returncode != 0:
+        raise SystemExit(f"{engine} {kpi} failed (exit {proc.returncode})")
+    seconds, kb = text.strip().splitlines()[-1].split()
+    return float(seconds), int(kb) / 1024 / 1024
+
+
+def _same(a: pl.DataFrame, b: pl.DataFrame, kpi: str) -> str:
+    """'' when equal; otherwise what differs. Months where jobmaal reports 0 for a count
+    (a covered month nobody reached) may be absent in DuckDB's answer, which has rows
+    only where someone is counted."""
+    key = ["municipality_code", "period"]
+    if kpi in ("varig_selvforsoergelse", "kvindeandel"):
+        a = a.filter(pl.col("denominator").fill_null(pl.col("numerator")) > 0)
+    j = a.join(b, on=key, how="full", coalesce=True, suffix="_duckdb")
+    bad = j.filter(
+        ~(
+            ((pl.col("numerator") - pl.col("numerator_duckdb")).abs() < 1e-9)
+            & (
+                (pl.col("denominator").is_null() & pl.col("denominator_duckdb").is_null())
+                | ((pl.col("denominator") - pl.col("denominator_duckdb")).abs() < 1e-9)
+            )
+        )
+    )
+    if bad.height:
+        return f"{bad.height} of {j.height} cells differ"
+    return ""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--sizes", default="1M,10M")
+    ap.add_argument("--huge", action="store_true", help="add 100M and 200M rows")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--kpis", default=",".join(KPIS))
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/jobmaal-bench-person"))
+    ap.add_argument("--worker", nargs=4, metavar=("ENGINE", "KPI", "DIR", "OUT"))
+    args = ap.parse_args()
+    if args.worker:
+        engine, kpi, folder, out = args.worker
+        worker(engine, kpi, Path(folder), Path(out))
+        return
+    sizes = [_size(s) for s in args.sizes.split(",")]
+    if args.huge:
+        sizes += [100_000_000, 200_000_000]
+    header = (
+        f"| {'KPI':<24} | {'rows':>5} | {'jobmaal s':>9} | {'DuckDB s':>8} | {'ratio':>6} "
+        f"| {'jobmaal GB':>10} | {'DuckDB GB':>9} | {'ratio':>6} | same |"
+    )
+    lines = [header, "|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|"]
+    print(header, flush=True)
+    for rows in sizes:
+        folder = args.dir / f"{rows}"
+        t0 = time.perf_counter()
+        build(folder, rows)
+        print(f"# data for {rows:,} rows ready in {time.perf_counter() - t0:.0f} s", flush=True)
+        for kpi in args.kpis.split(","):
+            times: dict[str, list[float]] = {"jobmaal": [], "duckdb": []}
+            rss: dict[str, list[float]] = {"jobmaal": [], "duckdb": []}
+            results: dict[str, pl.DataFrame] = {}
+            for _ in range(args.runs):
+                for engine in ("jobmaal", "duckdb"):
+                    out = folder / f".result-{engine}-{kpi}.parquet"
+                    s, gb = _one(engine, kpi, folder, out)
+                    times[engine].append(s)
+                    rss[engine].append(gb)
+                    results[engine] = pl.read_parquet(out)
+            diff = _same(results["jobmaal"], results["duckdb"], kpi)
+            tj, td = statistics.median(times["jobmaal"]), statistics.median(times["duckdb"])
+            mj, md = statistics.median(rss["jobmaal"]), statistics.median(rss["duckdb"])
+            label = f"{rows // 1_000_000}M" if rows >= 1_000_000 else str(rows)
+            line = (
+                f"| {kpi:<24} | {label:>5} | {tj:>9.2f} | {td:>8.2f} | {tj / td:>5.2f}x "
+                f"| {mj:>10.2f} | {md:>9.2f} | {mj / md:>5.2f}x | {'yes' if not diff else 'NO'} |"
+            )
+            lines.append(line)
+            print(line, flush=True)
+            if diff:
+                raise SystemExit(f"{kpi} at {rows:,} rows: jobmaal and DuckDB differ: {diff}")
+    print("\n".join(["", *lines]))
+
+
+if __name__ == "__main__":
+    main()
