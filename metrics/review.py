@@ -24,6 +24,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from domain.review import ERROR_VERDICTS, POINTS, SAMPLE_COLUMNS, RoundSpec
+from metrics.references import national_sanction_reference
 from metrics.sanctions import CHECKLIST
 from metrics.series import MIN_PERSONS
 from metrics.stats import wilson_interval
@@ -215,3 +216,33 @@ def trend(reviews: pl.DataFrame, *, suppress: bool = True) -> pl.DataFrame:
 def progress(n_cases: int, n_reviewed: int) -> float:
     """Share of a round's cases reviewed, in percent."""
     return 100.0 * n_reviewed / n_cases if n_cases else 0.0
+
+
+# Which of Ankestyrelsen's findings (metrics.references) each group is set against.
+_STUDY_ABSENCE = "Sanktioner for udeblivelse (LAS §§ 36-37), 3."
+_STUDY_SKAERPET = "Skærpet rådighedssanktion, 2. undersøgelse"
+_REFERENCE_FOR_GROUP: dict[str | None, dict[str, str]] = {
+    None: {"I alt": _STUDY_ABSENCE},
+    "sanction_type": {
+        "Udeblivelse fra tilbud (LAS § 36)": _STUDY_ABSENCE,
+        "Udeblivelse fra samtale (LAS § 37)": _STUDY_ABSENCE,
+        "Skærpet rådighedssanktion": _STUDY_SKAERPET,
+    },
+    "match_group": {"Aktivitetsparat": _STUDY_SKAERPET + ": aktivitetsparate"},
+}
+
+
+def national_reference(by: str | None) -> pl.DataFrame:
+    """Ankestyrelsen's national share (percent) for each group it covers: columns group,
+    share, study. Overall ("I alt") the third absence study (about a third)."""
+    ref = national_sanction_reference()
+    rows = []
+    for group, prefix in _REFERENCE_FOR_GROUP.get(by, {}).items():
+        hits = ref.filter(pl.col("study").str.starts_with(prefix)).sort(
+            pl.col("study").str.len_chars()
+        )
+        if hits.height:
+            rows.append({"group": group, "share": hits["share"][0], "study": hits["study"][0]})
+    return pl.DataFrame(
+        rows, schema={"group": pl.String, "share": pl.Float64, "study": pl.String}, orient="row"
+    )
