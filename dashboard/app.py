@@ -18,6 +18,7 @@ if str(_ROOT) not in sys.path:
     sys.path.insert(0, str(_ROOT))
 
 import streamlit as st  # noqa: E402
+from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
 from dashboard import auth  # noqa: E402
 from dashboard.components import page_css  # noqa: E402
@@ -34,48 +35,21 @@ st.set_page_config(
 )
 page_css()
 
-overblik = st.Page(
-    _PAGES / "overblik.py", title="Overblik", icon=":material/dashboard:", default=True
-)
-maal = st.Page(_PAGES / "maal.py", title="Mål", icon=":material/target:", url_path="maal")
-tilsyn = st.Page(
-    _PAGES / "ledelsestilsyn.py",
-    title="Ledelsestilsyn",
-    icon=":material/fact_check:",
-    url_path="ledelsestilsyn",
-)
-rounds = st.Page(
-    _PAGES / "review_rounds.py",
-    title="Stikprøver",
-    icon=":material/casino:",
-    url_path="stikproever",
-)
-form = st.Page(
-    _PAGES / "review_form.py",
-    title="Gennemgang",
-    icon=":material/rate_review:",
-    url_path="gennemgang",
-)
-results = st.Page(
-    _PAGES / "review_results.py",
-    title="Tilsynsresultater",
-    icon=":material/monitoring:",
-    url_path="tilsynsresultater",
-)
-kommuner = st.Page(
-    _PAGES / "kommuner.py", title="Kommuner", icon=":material/map:", url_path="kommuner"
-)
-data = st.Page(_PAGES / "data.py", title="Data", icon=":material/database:", url_path="data")
-
-PAGE_IDS = {
-    "overblik": overblik,
-    "maal": maal,
-    "ledelsestilsyn": tilsyn,
-    "review_rounds": rounds,
-    "review_form": form,
-    "review_results": results,
-    "kommuner": kommuner,
-    "data": data,
+# id -> (file, title, icon, url path); the id is what dashboard.auth grants.
+PAGES = {
+    "overblik": ("overblik.py", "Overblik", ":material/dashboard:", "overblik"),
+    "maal": ("maal.py", "Mål", ":material/target:", "maal"),
+    "ledelsestilsyn": ("ledelsestilsyn.py", "Ledelsestilsyn", ":material/fact_check:", None),
+    "review_rounds": ("review_rounds.py", "Stikprøver", ":material/casino:", "stikproever"),
+    "review_form": ("review_form.py", "Gennemgang", ":material/rate_review:", "gennemgang"),
+    "review_results": (
+        "review_results.py",
+        "Tilsynsresultater",
+        ":material/monitoring:",
+        "tilsynsresultater",
+    ),
+    "kommuner": ("kommuner.py", "Kommuner", ":material/map:", None),
+    "data": ("data.py", "Data", ":material/database:", None),
 }
 GROUPS = {
     "Udvalg": ["overblik"],
@@ -83,15 +57,53 @@ GROUPS = {
     "Analyse": ["kommuner", "data"],
 }
 
+
+def _pages(default: str) -> dict[str, StreamlitPage]:
+    """Every page; ``default`` opens at the root URL (the viewer's start page)."""
+    out = {}
+    for pid, (file, title, icon, url) in PAGES.items():
+        out[pid] = st.Page(
+            _PAGES / file,
+            title=title,
+            icon=icon,
+            url_path=None if pid == default else (url or file.removesuffix(".py")),
+            default=pid == default,
+        )
+    return out
+
+
+LINKED = ("maal", "kommuner", "data")
+"""Pages other pages link to (st.page_link needs them registered in the navigation)."""
+
 viewer = auth.current()
 if viewer.mode == "login" and not viewer.logged_in:
-    nav = st.navigation([st.Page(auth.login_page, title="Log ind", icon=":material/login:")])
+    st.navigation([st.Page(auth.login_page, title="Log ind", icon=":material/login:")]).run()
+    st.stop()
+allowed = {group: [p for p in ids if viewer.can(p)] for group, ids in GROUPS.items()}
+allowed = {group: ids for group, ids in allowed.items() if ids}
+auth.sidebar(viewer)
+if not allowed:  # logged in without a (known) role: nothing but the explanation
+    st.navigation([st.Page(auth.no_access_page, title="Ingen adgang")]).run()
+    st.stop()
+PAGE_IDS = _pages(next(iter(allowed.values()))[0])
+if all(viewer.can(p) for p in LINKED):
+    # The usual sidebar menu, with only the pages this viewer may open.
+    page = st.navigation({g: [PAGE_IDS[p] for p in ids] for g, ids in allowed.items()})
 else:
-    allowed = {group: [PAGE_IDS[p] for p in ids if viewer.can(p)] for group, ids in GROUPS.items()}
-    visible = {group: pages for group, pages in allowed.items() if pages}
-    if not visible:  # logged in without a role: nothing but the explanation
-        visible = {"": [st.Page(auth.no_access_page, title="Ingen adgang")]}
-    auth.sidebar(viewer)
-    nav = st.navigation(visible)
-    auth.banner(viewer)
-nav.run()
+    # A role without pages that others link to (udvalg, sagsbehandler): every page stays
+    # registered so links work, the menu lists the allowed ones, the rest are refused.
+    page = st.navigation(list(PAGE_IDS.values()), position="hidden")
+    for group, ids in allowed.items():
+        st.sidebar.caption(group)
+        for p in ids:
+            st.sidebar.page_link(PAGE_IDS[p])
+auth.banner(viewer)
+page_id = next(k for k, v in PAGE_IDS.items() if v.url_path == page.url_path)
+if not viewer.can(page_id):
+    st.error(
+        f"Din rolle ({viewer.role_label}) giver ikke adgang til siden {page.title}.",
+        icon=":material/block:",
+    )
+    st.page_link(PAGE_IDS[next(iter(allowed.values()))[0]], label="Til din startside")
+    st.stop()
+page.run()

@@ -397,13 +397,13 @@ def save_review(
     ``only_assignee``: refuse unless the case is assigned to ``who`` (reviewers' rule).
     """
     who = _who(who)
-    if verdict not in VERDICTS:
-        raise ReviewError("Vælg en vurdering: " + ", ".join(VERDICTS.values()) + ".")
     with db.session() as s:
         case = _get(s, ReviewCase, case_pk)
         if only_assignee and case.assigned_to != who:
             raise ReviewError("Sagen er ikke tildelt dig.")
         problems = check_answers(case.match_group, dict(answers))
+        if verdict not in VERDICTS:
+            problems.append("Vælg en vurdering (" + ", ".join(VERDICTS.values()) + ")")
         if problems:
             raise ReviewError("Skemaet er ikke udfyldt korrekt: " + "; ".join(problems) + ".")
         _check_version(case, expected_version)
