@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
+import dataframely as dy
+
 POINTS: Final = ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8")
 """Checklist point ids, in the order of DOMAIN.md."""
 ACTIVITY_ONLY_POINTS: Final = ("p5", "p6", "p7")
@@ -124,3 +126,27 @@ SAMPLE_COLUMNS: Final = (
     "team",
 )
 """The columns of a drawn sample, as the register stores it."""
+
+
+# -- case-work compliance (STAR's focus audits) ----------------------------------------------
+CASE_EVENTS: Final[dict[str, str]] = {
+    "ressourceforloeb_start": "Ressourceforløb start",
+    "opfoelgningssamtale": "Opfølgningssamtale",
+    "ledighedsydelse_start": "Ledighedsydelse start",
+    "cv_jobnet": "CV registreret på Jobnet",
+    "revurdering_frist": "Frist for revurdering",
+    "revurdering": "Revurdering",
+}
+"""Events of the case-event extract: stored value -> Danish label."""
+
+
+class CaseEventSchema(dy.Schema):
+    """Dated events of case work (conversations, CV registration, re-assessments), one row
+    per person, event and date: what the case-work compliance indicators are counted from
+    (``metrics.compliance``)."""
+
+    person_id = dy.String(primary_key=True, min_length=1)
+    municipality_code = dy.String(regex=r"^\d{3}$")
+    team = dy.String(nullable=True)
+    event = dy.Enum(list(CASE_EVENTS), primary_key=True)
+    event_date = dy.Date(primary_key=True)
