@@ -559,3 +559,36 @@ def rate_trend(
         )
     fig.update_xaxes(type="category")
     return fig
+
+
+def compliance_months(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    national: float | None = None,
+    national_label: str = "Landsplan (STAR)",
+) -> go.Figure:
+    """Share of cases meeting a case-work requirement per month (columns period, share;
+    a suppressed month is a gap), with STAR's national share as a dashed line."""
+    periods = [str(p) for p in df["period"]]
+    fig = go.Figure(
+        go.Bar(
+            x=periods,
+            y=df["share"].to_list(),
+            name="Andel opfyldt",
+            marker={"color": MAIN},
+            hovertemplate="%{x}: %{y:,.0f} %<extra></extra>",
+        )
+    )
+    if national is not None:
+        fig.add_hline(
+            y=national,
+            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
+            annotation_text=f"{national_label}: {fmt.number(national, '.0f')} %",
+            annotation_position="top left",
+        )
+    base_layout(fig, title=title, unit="pct", legend=False)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[0, 105])
+    return fig

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from data_connectors.local import TEMPLATES, import_files, read_local
 from data_connectors.readers.errors import ReadError
@@ -158,3 +160,31 @@ def test_case_event_template_refuses_bad_rows(
     assert exc.value.row == row_no and exc.value.column == column
     assert message in str(exc.value)
     assert "0101901234" not in str(exc.value)
+
+
+def test_ledelsestilsyn_page_shows_own_compliance_against_star(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extract above on the page: 10 of 15 ressourceforløb = 67 % (landsplan 59 %);
+    CV 3 of 6 and re-assessment 2 of 5 are shown as <5."""
+    data_dir = tmp_path / "data"
+    Store(data_dir).import_person("case_events", extract(), origin="test-events")
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(data_dir))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(
+        str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py"), default_timeout=60
+    )
+    at.query_params["kommune"] = "710"
+    at.run()
+    at.switch_page("views/ledelsestilsyn.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = {m.label: m.value for m in at.metric}
+    assert shown[compliance.INDICATORS["samtaler_ressourceforloeb"]] == "67 %"
+    assert shown[compliance.INDICATORS["cv_3_uger"]] == "<5"
+    assert shown[compliance.INDICATORS["rettidig_revurdering"]] == "<5"
+    table = at.dataframe[0].value
+    assert "R01" not in table.to_string()
+    st.cache_data.clear()
+    st.cache_resource.clear()
