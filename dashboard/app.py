@@ -72,8 +72,9 @@ def _pages(default: str) -> dict[str, StreamlitPage]:
     return out
 
 
+# Pages other pages link to (st.page_link needs them registered in the navigation).
+# (A comment, not a docstring: Streamlit's magic would print a bare string on the page.)
 LINKED = ("maal", "kommuner", "data")
-"""Pages other pages link to (st.page_link needs them registered in the navigation)."""
 
 viewer = auth.current()
 if viewer.mode == "login" and not viewer.logged_in:

@@ -182,6 +182,7 @@ def test_case_pages_refuse_a_wrong_role_on_their_own(env: Path) -> None:
 def test_local_mode_banner_and_closed_case_screens(env: Path) -> None:
     at = app(login=False)
     assert "Lokal tilstand uden login" in markdown(at)
+    assert "page_link" not in markdown(at)  # no stray text from the router
     at.switch_page("views/review_results.py")
     at.run()
     assert titles(at) == ["Ledelsestilsyn: resultater af gennemgangene"]

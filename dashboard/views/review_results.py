@@ -50,9 +50,10 @@ if reviews.is_empty():
 total = review.error_rates(reviews).row(0, named=True)
 national = review.national_reference(None)["share"][0]
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Gennemgåede sager", fmt.number(total["n"]))
-c2.metric("Sager med fejl", fmt.number(total["errors"]))
-c3.metric("Fejlandel", fmt.with_unit(total["rate"], "pct", ".0f"))
+hidden = bool(total["suppressed"])
+c1.metric("Gennemgåede sager", fmt.number(total["n"], suppressed=total["n"] is None))
+c2.metric("Sager med fejl", fmt.number(total["errors"], suppressed=hidden))
+c3.metric("Fejlandel", fmt.with_unit(total["rate"], "pct", ".0f", suppressed=hidden))
 c4.metric(
     "95 %-interval",
     "<5"

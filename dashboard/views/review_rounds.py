@@ -156,6 +156,8 @@ st.caption(
 )
 
 st.subheader("Tildeling")
+if "rv:flash" in st.session_state:
+    st.success(st.session_state.pop("rv:flash"))
 round_cases = repo.round_cases(db, rnd.id)
 frame = pl.DataFrame(
     {
@@ -186,7 +188,7 @@ if c1.button("Gem tildelinger", key=f"rv:save-assign:{rnd.id}", type="primary"):
     except ReviewError as exc:
         st.error(str(exc))
     else:
-        st.success(f"{n} tildelinger gemt.")
+        st.session_state["rv:flash"] = f"{n} tildelinger gemt."
         st.rerun()
 
 if rnd.status == "aaben":
