@@ -106,11 +106,15 @@ def test_one_complete_review_in_the_browser(review_server: tuple[str, Path]) -> 
             ).to_be_visible()
             form = page.get_by_test_id("stForm").first
             radios = form.get_by_test_id("stRadio")
-            expect(form.get_by_text("Vurdering", exact=True)).to_be_visible()
-            for i in range(radios.count()):
-                group = radios.nth(i)
-                if group.get_by_text("Ja", exact=True).count():
-                    group.get_by_text("Ja", exact=True).click()
+            # 8 points for an aktivitetsparat citizen, 5 for a jobparat one, plus the verdict.
+            group_metric = page.get_by_test_id("stMetric").nth(2)
+            expect(group_metric).to_contain_text("parat")
+            n_points = 8 if "Aktivitetsparat" in group_metric.inner_text() else 5
+            expect(radios).to_have_count(n_points + 1)
+            for i in range(n_points):
+                yes = radios.nth(i).get_by_role("radio", name="Ja", exact=True)
+                radios.nth(i).get_by_text("Ja", exact=True).click()
+                expect(yes).to_be_checked()
             form.get_by_text("Nej", exact=True).nth(2).click()  # point 3 is not met
             form.get_by_text("Ville blive ændret", exact=True).click()
             form.get_by_label("Note").fill("Udeblivelse alene lagt til grund.")
