@@ -164,7 +164,7 @@ def postgres_server_fixture() -> Iterator[PostgresServer]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _fresh_postgres_db(server: PostgresServer) -> ReviewDB:
+def fresh_postgres_db(server: PostgresServer) -> ReviewDB:
     """A new, empty database in the session's cluster."""
     name = f"t_{secrets.token_hex(6)}"
     admin = ReviewDB(server.url("postgres"))
@@ -183,7 +183,7 @@ def empty_review_db_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> I
     if request.param == "sqlite":
         db = ReviewDB(f"sqlite:///{tmp_path / 'review' / 'jobmaal.db'}")
     else:
-        db = _fresh_postgres_db(request.getfixturevalue("postgres_server"))
+        db = fresh_postgres_db(request.getfixturevalue("postgres_server"))
     yield db
     db.dispose()
 

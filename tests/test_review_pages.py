@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import streamlit as st
+from sqlalchemy import inspect
 from streamlit.testing.v1 import AppTest
 
 from data_connectors.review import ReviewDB
@@ -24,6 +25,11 @@ from data_connectors.review import repository as repo
 from data_connectors.store import Store
 from domain.review import POINTS, RoundSpec
 from metrics import review
+from tests.review_db import (  # noqa: F401  (fixture)
+    PostgresServer,
+    fresh_postgres_db,
+    postgres_server_fixture,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "app.py"
@@ -372,3 +378,35 @@ def test_results_page_rates_and_horizontal_checklist_chart(env: Path) -> None:
     assert bar["y"][2].startswith("3. Udeblivelse uden afbud")
     labels = [getattr(b, "label", None) for b in at.get("download_button")]
     assert "CSV" in labels and "Excel" in labels
+
+
+@pytest.mark.postgres
+def test_one_variable_puts_the_register_in_postgresql(
+    env: Path, monkeypatch: pytest.MonkeyPatch, postgres_server: PostgresServer
+) -> None:
+    """JOBMAAL_DATABASE_URL=postgresql://... : the page migrates the empty database and the
+    round goes there (the import log stays in the data dir)."""
+    target = fresh_postgres_db(postgres_server)
+    url = target.url.render_as_string(hide_password=False).replace("+psycopg", "")
+    monkeypatch.setenv("JOBMAAL_DATABASE_URL", url)
+    at = app("views/review_rounds.py", email="leder@favrskov.dk")
+    at.text_input(key="rv:name").input("PG-runde")
+    at.date_input(key="rv:from").set_value(date(2022, 1, 1))
+    at.date_input(key="rv:to").set_value(date(2022, 12, 31))
+    at.number_input(key="rv:size").set_value(5)
+    at.button(key="FormSubmitter:rv:new-round-Træk stikprøve og opret runde").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert target.current_revision() == "0001"
+    (rnd,) = repo.list_rounds(target)
+    assert (rnd.name, rnd.n_cases) == ("PG-runde", 5)
+    assert not repo_tables_in_sqlite(env)  # not in the data dir's SQLite file
+    st.cache_resource.clear()
+    target.dispose()
+
+
+def repo_tables_in_sqlite(data_dir: Path) -> bool:
+    """Whether the data dir's SQLite file holds the register's tables."""
+    return (
+        "review_round"
+        in inspect(ReviewDB(f"sqlite:///{data_dir / 'jobmaal.db'}").engine).get_table_names()
+    )

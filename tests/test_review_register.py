@@ -6,6 +6,7 @@ trip, optimistic locking, corrective actions, soft deletion and the append-only 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from data_connectors.review import ConflictError, ReviewDB, ReviewDBError, ReviewError
 from data_connectors.review import repository as repo
 from data_connectors.review.models import Base
+from data_connectors.settings import Settings, review_database_url
 from domain.review import POINTS, SAMPLE_COLUMNS, RoundSpec
 from tests.review_db import (  # noqa: F401  (fixtures)
     PostgresServer,
@@ -72,7 +74,7 @@ def test_migrations_run_from_an_empty_database(empty_review_db: ReviewDB) -> Non
     assert db.current_revision() == "0001"
 
 
-def test_sqlite_register_is_in_wal_mode(tmp_path: pytest.TempPathFactory) -> None:
+def test_sqlite_register_is_in_wal_mode(tmp_path: Path) -> None:
     db = ReviewDB(f"sqlite:///{tmp_path}/sub/jobmaal.db")
     db.upgrade()
     with db.engine.connect() as conn:
@@ -389,3 +391,19 @@ def test_wrong_password_never_shows_the_password(postgres_server: PostgresServer
 
 def test_register_columns_match_the_sample_columns() -> None:
     assert set(SAMPLE_COLUMNS) <= {c.name for c in Base.metadata.tables["review_case"].columns}
+
+
+def test_database_url_is_a_secret_and_postgres_keeps_the_import_log_in_sqlite(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .streamlit/secrets.toml here
+    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("JOBMAAL_DATABASE_URL", "postgresql://jm:hemmelig-kode@db/jobmaal")
+    s = Settings()
+    assert "hemmelig-kode" not in repr(s) and "hemmelig-kode" not in str(s.model_dump())
+    assert review_database_url(s).get_secret_value().endswith("@db/jobmaal")
+    assert s.db_url == f"sqlite:///{tmp_path / 'd' / 'jobmaal.db'}"  # the import log
+    db = ReviewDB.from_settings(s)
+    assert db.dialect == "postgresql" and "hemmelig-kode" not in db.label
+    monkeypatch.delenv("JOBMAAL_DATABASE_URL")
+    assert ReviewDB.from_settings(Settings()).dialect == "sqlite"
