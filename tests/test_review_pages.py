@@ -10,6 +10,7 @@ January: every fifth (K000, K005, ...) aktivitetsparat, the rest jobparat, all
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -410,3 +411,18 @@ def repo_tables_in_sqlite(data_dir: Path) -> bool:
         "review_round"
         in inspect(ReviewDB(f"sqlite:///{data_dir / 'jobmaal.db'}").engine).get_table_names()
     )
+
+
+def test_secrets_example_documents_login_and_roles() -> None:
+    """The committed example parses, and uncommented it configures st.login and the role
+    table this module's tests use (auth keys, e-mail -> role)."""
+    text = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    tomllib.loads(text)
+    login = text[text.index("# [auth]") :].splitlines()
+    lines = [
+        ln[2:] if ln.startswith("# ") and ("=" in ln or ln.startswith("# [")) else ln
+        for ln in login
+    ]
+    full = tomllib.loads("\n".join(lines))
+    assert set(AUTH) <= set(full["auth"])
+    assert set(full["roles"].values()) == {"udvalg", "leder", "sagsbehandler", "analytiker"}

@@ -77,12 +77,8 @@ c2.metric("Afgørelsesdato", f"{case.decision_date:%d-%m-%Y}")
 c3.metric("Matchgruppe", case.match_group)
 c4.metric("Team", case.team or "Uoplyst")
 st.caption(f"{case.sanction_type}. Tildelt: {case.assigned_to or 'ingen'}.")
-if case.reviewed_by:
-    st.caption(
-        f"Senest gemt af {case.reviewed_by} {case.reviewed_at:%d-%m-%Y %H:%M} (UTC)"
-        if case.reviewed_at
-        else ""
-    )
+if case.reviewed_by and case.reviewed_at:
+    st.caption(f"Senest gemt af {case.reviewed_by} {case.reviewed_at:%d-%m-%Y %H:%M} (UTC).")
 
 points = applicable_points(case.match_group)
 options = list(ANSWERS)
