@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     jobindsats_api_key: SecretStr | None = Field(default=None, description="Key from STAR")
     database_url: SecretStr | None = Field(
         default=None,
-        description="Database of the review register (SQLite or PostgreSQL) and, when SQLite, "
-        "of the import log; default sqlite:///<data_dir>/jobmaal.db",
+        description="Database of the import log (SQLite; default sqlite:///<data_dir>/jobmaal.db) "
+        "and of the review register (SQLite or PostgreSQL; default "
+        "sqlite:///<data_dir>/review.db)",
     )
     targets_dir: Path = Field(
         default=REPO_TARGETS, description="Folder with <municipality>-<year>.toml plan files"
@@ -107,7 +108,9 @@ def get_settings(**overrides: Any) -> Settings:
 
 # -- review register (ledelsestilsyn): appended ---------------------------------------------
 def review_database_url(settings: Settings) -> SecretStr:
-    """The review register's database URL (a secret: it may hold a password)."""
+    """The review register's database URL (a secret: it may hold a password). Default: its
+    own SQLite file beside the import log, so a saved review never touches the file whose
+    change invalidates the dashboard's cached store."""
     if settings.database_url is not None:
         return settings.database_url
-    return SecretStr(f"sqlite:///{settings.data_dir / 'jobmaal.db'}")
+    return SecretStr(f"sqlite:///{settings.data_dir / 'review.db'}")

@@ -81,7 +81,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 
 def register(data_dir: Path) -> ReviewDB:
-    db = ReviewDB(f"sqlite:///{data_dir / 'jobmaal.db'}")
+    db = ReviewDB(f"sqlite:///{data_dir / 'review.db'}")
     db.upgrade()
     return db
 
@@ -409,7 +409,7 @@ def repo_tables_in_sqlite(data_dir: Path) -> bool:
     """Whether the data dir's SQLite file holds the register's tables."""
     return (
         "review_round"
-        in inspect(ReviewDB(f"sqlite:///{data_dir / 'jobmaal.db'}").engine).get_table_names()
+        in inspect(ReviewDB(f"sqlite:///{data_dir / 'review.db'}").engine).get_table_names()
     )
 
 

@@ -406,4 +406,6 @@ def test_database_url_is_a_secret_and_postgres_keeps_the_import_log_in_sqlite(
     db = ReviewDB.from_settings(s)
     assert db.dialect == "postgresql" and "hemmelig-kode" not in db.label
     monkeypatch.delenv("JOBMAAL_DATABASE_URL")
-    assert ReviewDB.from_settings(Settings()).dialect == "sqlite"
+    default = ReviewDB.from_settings(Settings())
+    assert default.dialect == "sqlite"
+    assert default.url.database == str(tmp_path / "d" / "review.db")

@@ -1,6 +1,6 @@
 """The review register's database: engine from the settings, migrations, sessions.
 
-Default: an SQLite file under the data dir (``<data_dir>/jobmaal.db``) in WAL mode, so
+Default: an SQLite file under the data dir (``<data_dir>/review.db``) in WAL mode, so
 readers never block the one writer. ``JOBMAAL_DATABASE_URL=postgresql://...`` puts the
 register in PostgreSQL (driver psycopg 3). The URL is a secret: errors name the database
 with the password masked and never chain the driver's exception text.

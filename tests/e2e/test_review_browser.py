@@ -133,7 +133,7 @@ def test_one_complete_review_in_the_browser(review_server: tuple[str, Path]) -> 
             page.screenshot(path=str(ARTIFACTS / "e2e-review-results.png"), full_page=True)
         finally:
             browser.close()
-    db = ReviewDB(f"sqlite:///{data_dir / 'jobmaal.db'}")
+    db = ReviewDB(f"sqlite:///{data_dir / 'review.db'}")
     (rnd,) = repo.list_rounds(db)
     assert (rnd.name, rnd.seed, rnd.n_cases, rnd.n_reviewed) == ("E2E-runde", 2022, 8, 1)
     (done,) = [c for c in repo.round_cases(db, rnd.id) if c.verdict]
