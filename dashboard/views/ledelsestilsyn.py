@@ -44,6 +44,11 @@ st.caption(
     "fejl, når den ville være ændret eller hjemvist. Siden viser små tal, fordi den handler "
     "om den enkelte stikprøve; sags- og personnumre vises aldrig."
 )
+st.page_link(
+    "views/review_results.py",
+    label="Kommunens egne gennemgangsrunder i jobmaal: se Tilsynsresultater",
+    icon=":material/monitoring:",
+)
 
 
 def _pct(value: float | None) -> str:

@@ -20,6 +20,7 @@ from domain.review import ROUND_STATUSES, RoundSpec
 from metrics import review
 
 PAGE = "stikproever"
+STRATA_LABELS = {"match_group": "Matchgruppe", "sanction_type": "Sanktionstype", "team": "Team"}
 
 viewer = auth.require("review_rounds")
 db = review_data.db()
@@ -150,8 +151,9 @@ chosen = st.selectbox(
 )
 rnd = by_id[chosen]
 st.caption(
-    f"Stikprøve på {rnd.n_cases} af {rnd.population_size} sager, frø {rnd.seed}, strata: "
-    f"{', '.join(rnd.strata)}. Gennemgået: {rnd.n_reviewed} af {rnd.n_cases} "
+    f"Stikprøve på {rnd.n_cases} af {rnd.population_size} sager, frø {rnd.seed}, fordelt på "
+    f"{' × '.join(STRATA_LABELS.get(x, x) for x in rnd.strata).lower()}. "
+    f"Gennemgået: {rnd.n_reviewed} af {rnd.n_cases} "
     f"({fmt.number(review.progress(rnd.n_cases, rnd.n_reviewed), '.0f')} %)."
 )
 
@@ -164,7 +166,7 @@ frame = pl.DataFrame(
         "id": [c.id for c in round_cases],
         "Nr.": [c.draw_order for c in round_cases],
         "Stratum": [c.stratum for c in round_cases],
-        "Afgørelsesdato": [c.decision_date for c in round_cases],
+        "Afgørelsesdato": [f"{c.decision_date:%d-%m-%Y}" for c in round_cases],
         "Gennemgået": ["ja" if c.verdict else "" for c in round_cases],
         "Tildelt": [c.assigned_to or "" for c in round_cases],
     }
