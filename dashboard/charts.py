@@ -492,3 +492,109 @@ def benchmark(
     fig.update_xaxes(type="category")
     fig.update_yaxes(rangemode="normal")
     return fig
+
+
+# -- review register (ledelsestilsyn workflow) ----------------------------------------------
+
+
+def rate_with_interval_horizontal(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    reference: float | None = None,
+    reference_label: str = "Ankestyrelsen, landsplan",
+) -> go.Figure:
+    """Error rates in percent with 95 % intervals as horizontal bars, one row per group, so
+    long labels (the checklist's points) stay readable. A suppressed group (rate null)
+    keeps its row, marked "<5". ``reference`` adds a vertical line at a national share."""
+    groups = [str(g) for g in df["group"]]
+    rate = df["rate"].to_list()
+    plus = [
+        None if h is None or r is None else h - r
+        for h, r in zip(df["ci_high"].to_list(), rate, strict=True)
+    ]
+    minus = [
+        None if lw is None or r is None else r - lw
+        for lw, r in zip(df["ci_low"].to_list(), rate, strict=True)
+    ]
+    text = [danish.SUPPRESSED_TEXT if r is None else "" for r in rate]
+    height = max(320, 70 + 46 * len(groups))
+    fig = go.Figure(
+        go.Bar(
+            y=groups,
+            x=[0.0 if r is None else r for r in rate],
+            orientation="h",
+            name="Fejlandel i kommunens gennemgang",
+            marker={"color": MAIN},
+            error_x={"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
+            text=text,
+            textposition="outside",
+            hovertemplate="%{y}: %{x:,.0f} %<extra></extra>",
+        )
+    )
+    if reference is not None:
+        fig.add_vline(
+            x=reference,
+            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
+            annotation_text=f"{reference_label}: {danish.number(reference, '.0f')} %",
+            annotation_position="top",
+        )
+    base_layout(fig, title=title, unit="", height=height, legend=False)
+    fig.update_layout(hovermode="closest", margin={"l": 20})
+    fig.update_xaxes(range=[0, 105], ticksuffix=" %", title_text=None)
+    fig.update_yaxes(autorange="reversed", automargin=True, ticksuffix="", title_text=None)
+    return fig
+
+
+def rate_trend(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    reference: float | None = None,
+    reference_label: str = "Ankestyrelsen, landsplan",
+) -> go.Figure:
+    """Error rate per review round (in round order) with 95 % intervals, and the national
+    share as a dashed line."""
+    fig = rate_with_interval(df, title=title)
+    if reference is not None:
+        fig.add_hline(
+            y=reference,
+            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
+            annotation_text=f"{reference_label}: {danish.number(reference, '.0f')} %",
+            annotation_position="top left",
+        )
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def compliance_months(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    national: float | None = None,
+    national_label: str = "Landsplan (STAR)",
+) -> go.Figure:
+    """Share of cases meeting a case-work requirement per month (columns period, share;
+    a suppressed month is a gap), with STAR's national share as a dashed line."""
+    periods = [str(p) for p in df["period"]]
+    fig = go.Figure(
+        go.Bar(
+            x=periods,
+            y=df["share"].to_list(),
+            name="Andel opfyldt",
+            marker={"color": MAIN},
+            hovertemplate="%{x}: %{y:,.0f} %<extra></extra>",
+        )
+    )
+    if national is not None:
+        fig.add_hline(
+            y=national,
+            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
+            annotation_text=f"{national_label}: {danish.number(national, '.0f')} %",
+            annotation_position="top left",
+        )
+    base_layout(fig, title=title, unit="pct", legend=False)
+    fig.update_layout(hovermode="closest")
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(range=[0, 105])
+    return fig

@@ -50,8 +50,11 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(default=Path("data"), description="Where the store lives")
     jobindsats_api_key: SecretStr | None = Field(default=None, description="Key from STAR")
-    database_url: str | None = Field(
-        default=None, description="Import log database; default sqlite:///<data_dir>/jobmaal.db"
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="Database of the import log (SQLite; default sqlite:///<data_dir>/jobmaal.db) "
+        "and of the review register (SQLite or PostgreSQL; default "
+        "sqlite:///<data_dir>/review.db)",
     )
     targets_dir: Path = Field(
         default=REPO_TARGETS, description="Folder with <municipality>-<year>.toml plan files"
@@ -64,6 +67,14 @@ class Settings(BaseSettings):
     )
     jobindsats_max_mb: float = Field(
         default=50.0, gt=0, description="Refuse a jobindsats.dk response larger than this (MB)"
+    )
+    local_role: str | None = Field(
+        default=None,
+        description="Without login (local mode): the role case screens run as "
+        "(udvalg, leder, sagsbehandler or analytiker); unset: aggregate pages only",
+    )
+    local_user: str = Field(
+        default="lokal bruger", description="Without login: the name the audit trail records"
     )
 
     @classmethod
@@ -79,7 +90,12 @@ class Settings(BaseSettings):
 
     @property
     def db_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'jobmaal.db'}"
+        """The import log's database: always SQLite (a PostgreSQL database_url serves only
+        the review register; the import log then stays in the data dir)."""
+        url = self.database_url.get_secret_value() if self.database_url else None
+        if url is None or url.startswith(("postgresql:", "postgresql+")):
+            return f"sqlite:///{self.data_dir / 'jobmaal.db'}"
+        return url
 
     @property
     def store_dir(self) -> Path:
@@ -88,3 +104,13 @@ class Settings(BaseSettings):
 
 def get_settings(**overrides: Any) -> Settings:
     return Settings(**overrides)
+
+
+# -- review register (ledelsestilsyn): appended ---------------------------------------------
+def review_database_url(settings: Settings) -> SecretStr:
+    """The review register's database URL (a secret: it may hold a password). Default: its
+    own SQLite file beside the import log, so a saved review never touches the file whose
+    change invalidates the dashboard's cached store."""
+    if settings.database_url is not None:
+        return settings.database_url
+    return SecretStr(f"sqlite:///{settings.data_dir / 'review.db'}")

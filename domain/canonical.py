@@ -17,6 +17,8 @@ from typing import Any
 import dataframely as dy
 import polars as pl
 
+from domain.review import CaseEventSchema
+
 TOTAL = "I alt"
 """The value of a dimension column when a row is not broken down by that dimension."""
 
@@ -188,6 +190,7 @@ PERSON_TABLES: dict[str, PersonTable] = {
         PersonTable("person_refugee_months", RefugeeMonthSchema, "Flygtninges selvforsørgelse"),
         PersonTable("sanction_cases", SanctionCaseSchema, "Sanktionssager"),
         PersonTable("sanction_reviews", SanctionReviewSchema, "Gennemgåede sanktionssager"),
+        PersonTable("case_events", CaseEventSchema, "Sagshændelser (sagsbehandlingskrav)"),
     )
 }
 

@@ -10,7 +10,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, components, export, loaders, pickers, state
-from metrics import danish
+from metrics import compliance, danish
 
 PAGE = "ledelsestilsyn"
 SOURCES = ("sanction_reviews",)
@@ -44,6 +44,11 @@ st.caption(
     "fejl, når den ville være ændret eller hjemvist. Siden viser små tal, fordi den handler "
     "om den enkelte stikprøve; sags- og personnumre vises aldrig."
 )
+st.page_link(
+    "views/review_results.py",
+    label="Kommunens egne gennemgangsrunder i jobmaal: se Tilsynsresultater",
+    icon=":material/monitoring:",
+)
 
 
 def _pct(value: float | None) -> str:
@@ -72,7 +77,8 @@ def own_review(overall: pl.DataFrame, reference: pl.DataFrame) -> None:
     )
     st.markdown(
         f"Ankestyrelsens praksisundersøgelser fandt fejl i knap en tredjedel af sagerne om "
-        f"udeblivelse og i 52 af 61 sager om skærpet rådighedssanktion. {name}s egen "
+        "udeblivelse og i 52 af 61 sager om skærpet rådighedssanktion. "
+        f"{danish.genitive(name)} egen "
         f"gennemgang giver {danish.with_unit(tot['rate'], 'pct', '.0f')} "
         f"({danish.number(tot['errors'])} af {danish.number(tot['n'])} sager)."
     )
@@ -149,10 +155,72 @@ components.table(
 )
 
 st.subheader("Sagsbehandling: STAR's fokusaudits")
-st.caption(
-    "Landstal fra STAR's fokusaudits af ressourceforløb og af fleksjob og ledighedsydelse. "
-    "De indlæste udtræk indeholder endnu ikke kommunens egne tal for disse indikatorer."
-)
+events_lf = loaders.inputs(key).get("case_events")
+events = events_lf.collect() if events_lf is not None else pl.DataFrame()
+own = compliance.compliance(events, municipality=muni) if not events.is_empty() else pl.DataFrame()
+if own.is_empty():
+    st.caption(
+        "Landstal fra STAR's fokusaudits af ressourceforløb og af fleksjob og ledighedsydelse. "
+        f"Der er ingen sagshændelser for {name} i lageret: indlæs sagssystemets udtræk i "
+        "skabelonen case_events på siden Data for at se kommunens egne tal."
+    )
+else:
+    st.caption(
+        f"{name}s egne tal fra sagshændelserne, pr. måned hvor kravet forfaldt, sat over for "
+        "STAR's landstal. Tal om færre end 5 forløb vises som <5."
+    )
+    total = compliance.compliance_total(events, municipality=muni)
+    cols = st.columns(len(total))
+    for col, r in zip(cols, total.iter_rows(named=True), strict=True):
+        col.metric(
+            r["label"],
+            danish.with_unit(r["share"], "pct", ".0f") if r["share"] is not None else "<5",
+            help=f"Landsplan (STAR): {_pct(r['national'])}; {danish.number(r['n'])} forløb",
+        )
+    indicator = st.selectbox(
+        "Indikator",
+        list(compliance.INDICATORS),
+        format_func=lambda i: compliance.INDICATORS[i],
+        key=f"{PAGE}:compliance",
+    )
+    monthly = own.filter(
+        (pl.col("indicator") == indicator) & (pl.col("team") == "I alt")
+    ).with_columns(pl.col("share").alias("value"))
+    per_team = own.filter(pl.col("indicator") == indicator).select(
+        "period", "team", "n", "met", "share", "national", "suppressed"
+    )
+    fig = charts.compliance_months(
+        monthly, title=compliance.INDICATORS[indicator], national=monthly["national"][0]
+    )
+    components.chart(
+        fig,
+        data=per_team,
+        footnote=export.Footnote(
+            source="Kommunens sagshændelser (skabelonen case_events)",
+            table_ids=("case_events",),
+            first_period=str(monthly["period"].min()) if monthly.height else None,
+            last_period=str(monthly["period"].max()) if monthly.height else None,
+            notes=("Reference: STAR's fokusaudits (landsplan).",),
+        ),
+        name=export.file_stem(name, "sagsbehandling", indicator),
+        key=f"{PAGE}:compliance:{indicator}",
+    )
+    components.table(
+        export.prepare(
+            per_team,
+            {
+                "team": "Team",
+                "n": "Forløb",
+                "met": "Opfyldt",
+                "share": "Andel opfyldt",
+                "national": "Landsplan",
+            },
+        ).with_columns(
+            pl.col("Andel opfyldt", "Landsplan").map_elements(_pct, return_dtype=pl.String)
+        ),
+        key=f"{PAGE}:compliance:tbl",
+        numbers=("Forløb", "Opfyldt", "Andel opfyldt", "Landsplan"),
+    )
 casework = loaders.national_casework_reference()
 components.table(
     casework.select(

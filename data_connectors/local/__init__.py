@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from data_connectors.local import crm, origin, persons
+from data_connectors.local import case_events, crm, origin, persons
 from data_connectors.local.common import LocalData
 from data_connectors.local.raw import DEFAULT_MAX_BYTES, label_score, read_local_raw
 from data_connectors.local.spec import Column, Template
@@ -196,3 +196,8 @@ def import_files(
     read = [(p, read_local(p, template_id, max_bytes=max_bytes)) for p in paths]
     results = store_local(store, [(d, str(p), sha256_file(p)) for p, d in read])
     return [(d, r) for (_p, d), r in zip(read, results, strict=True)]
+
+
+# -- case events (case-work compliance, ledelsestilsyn): appended ----------------------------
+TEMPLATES[case_events.TEMPLATE.id] = case_events.TEMPLATE
+CONVERTERS[case_events.TEMPLATE.id] = case_events.convert
