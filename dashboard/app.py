@@ -20,7 +20,7 @@ if str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 from streamlit.navigation.page import StreamlitPage  # noqa: E402
 
-from dashboard import auth  # noqa: E402
+from dashboard import auth, state  # noqa: E402
 from dashboard.components import page_css  # noqa: E402
 
 # Not "pages/": Streamlit would also auto-register a pages/ folder and run a deep link such
@@ -99,6 +99,15 @@ else:
         for p in ids:
             st.sidebar.page_link(PAGE_IDS[p])
 auth.banner(viewer)
+missing = state.unknown_page(
+    st.context.url,
+    [p.url_path for p in PAGE_IDS.values()],
+    base=str(st.get_option("server.baseUrlPath") or ""),
+)
+if missing is not None:
+    st.error(f"Siden »{missing}« findes ikke i jobmaal.", icon=":material/link_off:")
+    st.page_link(PAGE_IDS[next(iter(allowed.values()))[0]], label="Gå til startsiden")
+    st.stop()
 page_id = next(k for k, v in PAGE_IDS.items() if v.url_path == page.url_path)
 if not viewer.can(page_id):
     st.error(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -26,6 +26,23 @@ TILSYN = "tilsyn"
 PR = "pr"  # "status pr." month of the plan year, e.g. pr=2022M06
 
 _MEMORY = "_jobmaal_selection"
+
+
+def unknown_page(url: str | None, known: Sequence[str], base: str = "") -> str | None:
+    """The page path a link asks for when no page has it (``/foo`` -> "foo"), else None.
+
+    Streamlit then opens the start page under its own English notice; the router says in
+    Danish that the page does not exist (never another page's numbers as if they were it).
+    """
+    if not url:
+        return None
+    path = urlsplit(url).path.strip("/")
+    prefix = base.strip("/")  # Streamlit's server.baseUrlPath
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
+        path = path[len(prefix) :].strip("/")
+    if not path:
+        return None
+    return None if path in known else path
 
 
 def _memory() -> dict[str, str]:

@@ -525,3 +525,18 @@ def test_plan_table_formats_shares_like_the_cards() -> None:
     )
     none = table["Uden tal"]
     assert (none["Værdi"], none["Afstand til mål"], none["Fremskrivning"]) == ("", "", "")
+
+
+def test_an_unknown_page_in_a_link_is_named_in_danish() -> None:
+    """``/maal`` is a page; ``/foo`` is not (the start page has the empty path); an app
+    served under a prefix keeps its page names."""
+    from dashboard.state import unknown_page
+
+    known = ["", "maal", "kommuner"]
+    assert unknown_page("http://localhost:8501/", known) is None
+    assert unknown_page("http://localhost:8501/maal?kommune=710", known) is None
+    assert unknown_page("http://localhost:8501/foo", known) == "foo"
+    assert unknown_page("https://x.dk/jobmaal/kommuner", known, base="jobmaal") is None
+    assert unknown_page("https://x.dk/jobmaal/", known, base="/jobmaal/") is None
+    assert unknown_page("https://x.dk/jobmaal/foo", known, base="jobmaal") == "foo"
+    assert unknown_page(None, known) is None

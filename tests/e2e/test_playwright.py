@@ -231,6 +231,13 @@ def test_deep_link_keeps_the_router_and_prints_cleanly(server: str, tmp_path: Pa
             ).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "e2e-ledelsestilsyn-101.png"))
 
+            # A link to a page that does not exist: a Danish message and a way on, not
+            # the start page's numbers as if they were the page asked for.
+            page.goto(f"{server}/foo?kommune=710", timeout=60_000)
+            _settle(page)
+            expect(page.get_by_text("Siden »foo« findes ikke i jobmaal.")).to_be_visible()
+            assert not page.locator("[class*='st-key-jm-card']").count()
+
             page.goto(f"{server}/?kommune=710&aar=2022", timeout=60_000)
             _settle(page)
             page.emulate_media(media="print")
