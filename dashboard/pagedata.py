@@ -1,6 +1,6 @@
 """What the target pages show, built as typed data before anything is drawn.
 
-``overblik(...)`` and ``target_view(...)`` are the ``build`` half of the Overblik and Mål
+``plan_page(...)`` and ``target_view(...)`` are the ``build`` half of the Overblik and Mål
 pages (the page scripts only lay them out); the benchmark (``benchmarks/bench_pages.py``)
 and the committee report call the same functions, so what they measure and print cannot
 drift from what the pages show. Every call goes through the cached loaders, and a whole
@@ -17,70 +17,13 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.export import Footnote
+from dashboard.figures import Figures, baseline_label, figures
 from dashboard.target_charts import TargetLine, window
 from domain.registry import MetricDef
 from domain.targets import Plan, Target
-from metrics import danish
 from metrics.api import STATUS_LABELS, TargetResult
-from metrics.danish import display_spec, spec_decimals
 
 STATUS_ORDER = tuple(STATUS_LABELS.values())
-
-
-@dataclass(frozen=True)
-class Figures:
-    """A target's figures as shown: rounded to one precision, the gap from the rounded
-    value and target (so 47,0 % against 45,4 % is +1,6, never "+1" beside "47 % / 45 %")."""
-
-    value: float | None
-    target: float | None
-    gap: float | None
-    projection: float | None
-    baseline: float | None
-    spec: str
-    unit: str
-
-    def text(self, name: str) -> str:
-        v: float | None = getattr(self, name)
-        return danish.with_unit(v, self.unit, self.spec)
-
-    @property
-    def gap_text(self) -> str:
-        """The gap without its unit (the unit goes into the label: it never gets cut)."""
-        return danish.signed(self.gap, "", self.spec)
-
-    @property
-    def gap_label(self) -> str:
-        return "Afstand til mål (%-point)" if self.unit == "pct" else "Afstand til mål"
-
-
-def figures(
-    metric: MetricDef,
-    *,
-    value: float | None,
-    target: float | None,
-    projection: float | None = None,
-    baseline: float | None = None,
-    unit: str | None = None,
-) -> Figures:
-    """The figures rounded to one precision, the gap from the rounded value and target."""
-    spec = display_spec(metric.fmt, target)
-    d = spec_decimals(spec)
-
-    def r(x: float | None) -> float | None:
-        return None if x is None else round(x, d)
-
-    shown = r(value)
-    gap = None if shown is None or target is None else round(shown - round(target, d), d)
-    return Figures(
-        value=shown,
-        target=r(target),
-        gap=gap,
-        projection=r(projection),
-        baseline=r(baseline),
-        spec=spec,
-        unit=unit or metric.unit,
-    )
 
 
 @dataclass(frozen=True)
@@ -112,13 +55,6 @@ class PlanPage:
     loaded: frozenset[str]
     summary: tuple[tuple[str, int], ...]  # (status, number of targets), in STATUS_ORDER
     targets: tuple[TargetView, ...]
-
-
-def baseline_label(target: Target) -> str:
-    if not target.baseline_period:
-        return "Udgangspunkt"
-    first, _, last = target.baseline_period.partition("-")
-    return f"Udgangspunkt ({danish.period_span(first, last or first)})"
 
 
 def target_view(

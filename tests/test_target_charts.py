@@ -25,7 +25,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.pagedata import figures
+from dashboard.figures import figures
 from dashboard.target_charts import TargetLine, running, target_chart, window
 from data_connectors.store import Store
 from domain.registry import get_metric

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, export
-from dashboard.pagedata import Figures, baseline_label, figures
+from dashboard.figures import Figures, baseline_label, figures
 from dashboard.target_charts import TargetLine, target_chart, window
 from data_connectors.demo import is_demo_source
 from domain.periods import parse_period
