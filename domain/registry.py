@@ -26,6 +26,16 @@ class SeriesBreak:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A plain count: one measure of one dataset, summed over the cells the metric asks
+    for. A metric declared with ``count=`` needs no function of its own (``metrics.kpis``
+    builds it); anything more (a share, a person pipeline, a series break) is a function."""
+
+    dataset: str
+    measure: str
+
+
+@dataclass(frozen=True)
 class MetricDef:
     id: str
     label: str
@@ -47,6 +57,7 @@ class MetricDef:
     # comparison groups get no value unless the data publishes one.
     additive: bool = True
     breaks: tuple[SeriesBreak, ...] = ()
+    count: Count | None = None  # a plain count, computed without a function of its own
 
     @property
     def is_rate(self) -> bool:
@@ -80,6 +91,7 @@ METRICS: dict[str, MetricDef] = {
             unit="antal",
             grain="month",
             sources=("crm_virksomhedsservice",),
+            count=Count("crm_virksomhedsservice", "virksomhedsbesoeg"),
             better="higher",
             fmt=",.0f",
             definition="Antal gennemførte virksomhedsbesøg i perioden (jobcentrets CRM). "
@@ -94,6 +106,7 @@ METRICS: dict[str, MetricDef] = {
             unit="antal",
             grain="month",
             sources=("crm_virksomhedsservice",),
+            count=Count("crm_virksomhedsservice", "kampagner"),
             better="higher",
             fmt=",.0f",
             definition="Antal afholdte virksomhedskampagner i perioden (jobcentrets CRM). "
@@ -108,6 +121,7 @@ METRICS: dict[str, MetricDef] = {
             unit="fuldtidspersoner",
             grain="month",
             sources=("y25i09",),
+            count=Count("y25i09", "fuldtidspersoner"),
             better="lower",
             fmt=",.0f",
             definition="Jobparate og uddannelsesparate bruttoledige på A-dagpenge, kontanthjælp, "
@@ -262,6 +276,7 @@ METRICS: dict[str, MetricDef] = {
             unit="fuldtidspersoner",
             grain="month",
             sources=("y08a02",),
+            count=Count("y08a02", "fuldtidspersoner"),
             better="higher",
             fmt=",.0f",
             definition="Fuldtidspersoner i fleksjob, i alt og efter ugentlige timer og ordning.",
@@ -275,6 +290,7 @@ METRICS: dict[str, MetricDef] = {
             unit="fuldtidspersoner",
             grain="month",
             sources=("y09a02",),
+            count=Count("y09a02", "fuldtidspersoner"),
             better="lower",
             fmt=",.0f",
             definition="Fuldtidspersoner på ledighedsydelse (ledige fleksjobvisiterede).",
@@ -287,6 +303,7 @@ METRICS: dict[str, MetricDef] = {
             unit="personer",
             grain="month",
             sources=("y35a02",),
+            count=Count("y35a02", "personer"),
             better="lower",
             fmt=",.0f",
             definition="Personer på selvforsørgelses- og hjemrejseydelse eller overgangsydelse "
@@ -301,6 +318,7 @@ METRICS: dict[str, MetricDef] = {
             unit="fuldtidspersoner",
             grain="month",
             sources=("y11a02",),
+            count=Count("y11a02", "fuldtidspersoner"),
             better="lower",
             fmt=",.0f",
             definition="Fuldtidspersoner i ressourceforløb.",

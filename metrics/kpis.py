@@ -31,7 +31,7 @@ from domain.datasets import (
     SUBTOTALS,
 )
 from domain.periods import parse_period
-from domain.registry import METRICS, MetricDef
+from domain.registry import METRICS, Count, MetricDef
 from metrics.person import insured_eastern_share, long_term_unemployed_persons
 
 Inputs = Mapping[str, pl.LazyFrame]
@@ -195,26 +195,6 @@ def _share(num: pl.LazyFrame, den: pl.LazyFrame) -> pl.LazyFrame:
 
 
 # -- metric functions -----------------------------------------------------------------
-
-
-def company_visits(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Company visits in the period (CRM). Plan 4.1: 75 visits a year."""
-    return _count(_require(inputs, "crm_virksomhedsservice"), "virksomhedsbesoeg", breakdown)
-
-
-def company_campaigns(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Company campaigns in the period (CRM). Plan 4.1: 1-2 campaigns a year."""
-    return _count(_require(inputs, "crm_virksomhedsservice"), "kampagner", breakdown)
-
-
-def long_term_unemployed(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Long-term unemployed job-ready and education-ready, full-time persons (y25i09).
-
-    Jobindsats: gross unemployed on A-dagpenge, kontanthjælp, selvforsørgelses- og
-    hjemrejseydelse, overgangsydelse and uddannelseshjælp, unemployed/activated at least
-    80 % of the last 52 weeks (Favrskov plan 2022, 4.2, note to figure 5).
-    """
-    return _count(_require(inputs, "y25i09"), "fuldtidspersoner", breakdown)
 
 
 def eastern_european_share(
@@ -620,26 +600,6 @@ def flex_share_over_10(inputs: Inputs, *, breakdown: str | None = None) -> pl.La
     return _share(num, den)
 
 
-def flex_fulltime(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Full-time persons in flexjob (y08a02)."""
-    return _count(_require(inputs, "y08a02"), "fuldtidspersoner", breakdown)
-
-
-def flex_unemployment_benefit(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Full-time persons on ledighedsydelse (y09a02)."""
-    return _count(_require(inputs, "y09a02"), "fuldtidspersoner", breakdown)
-
-
-def refugees_on_benefit(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Persons on selvforsørgelses- og hjemrejseydelse/overgangsydelse (y35a02)."""
-    return _count(_require(inputs, "y35a02"), "personer", breakdown)
-
-
-def resource_course(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
-    """Full-time persons in ressourceforløb (y11a02)."""
-    return _count(_require(inputs, "y11a02"), "fuldtidspersoner", breakdown)
-
-
 def sanction_error_rate(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
     """Share of reviewed sanction cases that would be changed or sent back, by quarter.
 
@@ -735,10 +695,17 @@ def eastern_european_share_from_persons(
 
 MetricFn = Callable[..., pl.LazyFrame]
 
-FUNCTIONS: dict[str, MetricFn] = {
-    "virksomhedsbesoeg": company_visits,
-    "virksomhedskampagner": company_campaigns,
-    "langtidsledige": long_term_unemployed,
+
+def count_of(count: Count) -> MetricFn:
+    """The function of a metric declared as a plain count (``MetricDef.count``)."""
+
+    def fn(inputs: Inputs, *, breakdown: str | None = None) -> pl.LazyFrame:
+        return _count(_require(inputs, count.dataset), count.measure, breakdown)
+
+    return fn
+
+
+_FUNCTIONS: dict[str, MetricFn] = {
     "andel_oesteuropaeiske_forsikrede": eastern_european_share,
     "flygtninge_varig_selvforsoergelse": refugees_self_support,
     "flygtninge_kvindeandel": refugees_women_share,
@@ -747,16 +714,19 @@ FUNCTIONS: dict[str, MetricFn] = {
     "fleksjob_andel_ned": flex_share_down,
     "fleksjob_andel_uaendret": flex_share_unchanged,
     "fleksjob_andel_over_10_timer": flex_share_over_10,
-    "fleksjob_fuldtidspersoner": flex_fulltime,
-    "ledighedsydelse": flex_unemployment_benefit,
-    "flygtninge_paa_ydelse": refugees_on_benefit,
-    "ressourceforloeb": resource_course,
     "sanktion_fejlrate": sanction_error_rate,
     "benchmark_forskel_pct": benchmark_difference,
     "benchmark_placering": benchmark_rank,
     "langtidsledige_persondata": long_term_unemployed_from_persons,
     "andel_oesteuropaeiske_forsikrede_persondata": eastern_european_share_from_persons,
 }
+
+
+FUNCTIONS: dict[str, MetricFn] = {
+    **_FUNCTIONS,
+    **{m.id: count_of(m.count) for m in METRICS.values() if m.count is not None},
+}
+"""Every metric's function: its own where it has one, else its declared count."""
 
 
 class RegistryError(LookupError):
@@ -774,6 +744,18 @@ def check_registry(
     for m in registry.values():
         if m.id not in functions:
             problems.append(f"metric {m.id} has no function in metrics.kpis.FUNCTIONS")
+        if m.count is not None and m.id in _FUNCTIONS:
+            problems.append(f"metric {m.id} is declared as a count and has a function too")
+        if m.count is not None:
+            ds = DATASETS.get(m.count.dataset)
+            if m.count.dataset not in m.sources or ds is None:
+                problems.append(
+                    f"metric {m.id}: its count's dataset {m.count.dataset} is not a source"
+                )
+            elif m.count.measure not in {x.id for x in ds.measures}:
+                problems.append(
+                    f"metric {m.id}: {m.count.dataset} has no measure {m.count.measure!r}"
+                )
         unknown = [s for s in m.sources if s not in DATASETS and s not in PERSON_TABLES]
         if unknown:
             problems.append(f"metric {m.id}: unknown source(s) {', '.join(unknown)}")

@@ -424,3 +424,22 @@ def test_the_registry_resolves_and_a_broken_entry_is_named() -> None:
     orphan = {k: v for k, v in METRICS.items() if k != "sanktion_fejlrate"}
     with pytest.raises(RegistryError, match="function sanktion_fejlrate has no metric"):
         check_registry(orphan, FUNCTIONS)
+
+
+def test_a_plain_count_is_one_registry_entry() -> None:
+    """``langtidsledige`` is declared as ``Count("y25i09", "fuldtidspersoner")``: no
+    function of its own, and a count naming a measure its dataset lacks is refused."""
+    from dataclasses import replace
+
+    from domain.registry import METRICS, Count
+    from metrics.kpis import _FUNCTIONS, FUNCTIONS, RegistryError, check_registry
+
+    ltu = METRICS["langtidsledige"]
+    assert ltu.count == Count("y25i09", "fuldtidspersoner")
+    assert "langtidsledige" not in _FUNCTIONS and "langtidsledige" in FUNCTIONS
+    bad = {**METRICS, "langtidsledige": replace(ltu, count=Count("y25i09", "kroner"))}
+    with pytest.raises(RegistryError, match="y25i09 has no measure 'kroner'"):
+        check_registry(bad, FUNCTIONS)
+    elsewhere = {**METRICS, "langtidsledige": replace(ltu, count=Count("y01a02", "personer"))}
+    with pytest.raises(RegistryError, match="count's dataset y01a02 is not a source"):
+        check_registry(elsewhere, FUNCTIONS)
