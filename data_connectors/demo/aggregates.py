@@ -25,8 +25,10 @@ from data_connectors.demo.common import (
     with_areas,
     with_totals,
 )
-from data_connectors.demo.profiles import Profile, profiles, scaled_series
+from data_connectors.demo.profiles import POPULATION, Profile, profiles, scaled_series
 from data_connectors.demo.refugees import RefugeePlan
+from domain.areas import municipalities
+from domain.canonical import COUNTRY_CODE, DIMENSIONS, TOTAL
 from domain.datasets import (
     BENEFIT_GROUPS_LTU,
     EASTERN_EUROPE,
@@ -334,8 +336,46 @@ def _simple(
     return aggregate(dataset_id, leaf_frame(rows, ()), (), seed)
 
 
+LABOUR_FORCE_SHARE = 0.51
+"""The labour force 16-66 as a share of the population (about 3,0 of 5,9 million in the
+country): the demo's labour force per municipality."""
+
+
+def with_labour_force_pct(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``Fuldtidspersoner i pct. af arbejdsstyrken`` (two decimals, as jobindsats
+    publishes it) to a table's total rows, for every area: full-time persons over the
+    demo's labour force (``LABOUR_FORCE_SHARE`` of the population; regions and the
+    country the sum of their municipalities). ``metrics.rates`` reads it back."""
+    lf = pl.DataFrame(
+        {
+            "area_code": list(POPULATION),
+            "lf": [round(n * LABOUR_FORCE_SHARE) for n in POPULATION.values()],
+        }
+    ).join(
+        municipalities().select(pl.col("code").alias("area_code"), "region_code"), on="area_code"
+    )
+    lf = pl.concat(
+        [
+            lf.select("area_code", "lf"),
+            lf.group_by(pl.col("region_code").alias("area_code")).agg(pl.col("lf").sum()),
+            lf.select(pl.lit(COUNTRY_CODE).alias("area_code"), pl.col("lf").sum()),
+        ]
+    )
+    totals = pl.all_horizontal(pl.col(d) == TOTAL for d in DIMENSIONS)
+    pct = (
+        df.filter((pl.col("measure_id") == "fuldtidspersoner") & totals)
+        .join(lf, on="area_code")
+        .with_columns(
+            pl.lit("pct_arbejdsstyrken").alias("measure_id"),
+            (pl.col("value") * 100.0 / pl.col("lf")).round(2).alias("value"),
+        )
+        .drop("lf")
+    )
+    return pl.concat([df, pct.select(df.columns)]).sort("area_code", "period", "measure_id")
+
+
 def ledighedsydelse(seed: int) -> pl.DataFrame:
-    return _simple(seed, "y09a02", cal.LEDIGHEDSYDELSE_PERSONS, 0.93)
+    return with_labour_force_pct(_simple(seed, "y09a02", cal.LEDIGHEDSYDELSE_PERSONS, 0.93))
 
 
 def ressourceforloeb(seed: int) -> pl.DataFrame:
