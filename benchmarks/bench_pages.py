@@ -2,9 +2,11 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_pages.py [--data-dir DIR] [--repeat N]
+    .venv/bin/python benchmarks/bench_pages.py [--data-dir DIR] [--repeat N] [--scale 1,10]
 
-Without ``--data-dir`` the demo store is built in a temporary folder. For every page the
+Without ``--data-dir`` the demo store is built in a temporary folder, once per store size
+of ``--scale`` (1: the demo; 10: the demo with ten times its person records,
+``data_connectors.demo.scaled``), and the tables are printed per size. For every page the
 script makes the same cached calls the page makes (``dashboard.loaders``), first with
 empty caches (cold), then again (warm), and prints the times side by side with their
 ratio. A second table compares the Polars path of one figure (every municipality's 2022
@@ -111,7 +113,9 @@ def _time(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-def bench_pages(repeat: int) -> None:
+def bench_pages(repeat: int, label: str = "the demo store") -> None:
+    from metrics import kpis
+
     builders = page_builders()
     cold: dict[str, list[float]] = defaultdict(list)
     warm: dict[str, list[float]] = defaultdict(list)
@@ -119,9 +123,10 @@ def bench_pages(repeat: int) -> None:
         for name, fn in builders.items():
             st.cache_data.clear()
             st.cache_resource.clear()
+            kpis.clear_cache()  # the metrics' own per-version cache too: truly cold
             cold[name].append(_time(fn))
             warm[name].append(_time(fn))
-    print(f"\nPage data build on the demo store ({MUNI}, {YEAR}); median of {repeat} runs")
+    print(f"\nPage data build on {label} ({MUNI}, {YEAR}); median of {repeat} runs")
     print(f"{'page':<16}{'cold (ms)':>12}{'warm (ms)':>12}{'cold/warm':>12}")
     for name in builders:
         c, w = statistics.median(cold[name]), statistics.median(warm[name])
@@ -177,20 +182,25 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, help="an existing store (default: build demo)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scale", default="1", help="store sizes, e.g. 1,10 (x the demo)")
     args = ap.parse_args()
     _quiet_streamlit()
-    if args.data_dir is None:
-        from data_connectors.demo import build_demo
-        from data_connectors.store import Store
+    if args.data_dir is not None:
+        os.environ["JOBMAAL_DATA_DIR"] = str(args.data_dir)
+        bench_pages(args.repeat, f"the store at {args.data_dir}")
+        bench_polars_vs_naive(args.repeat)
+        return
+    from data_connectors.demo.scaled import build_scaled_demo
+    from data_connectors.store import Store
 
-        tmp = Path(tempfile.mkdtemp(prefix="jobmaal-bench-")) / "data"
+    for factor in (int(x) for x in args.scale.split(",")):
+        tmp = Path(tempfile.mkdtemp(prefix=f"jobmaal-bench-{factor}x-")) / "data"
         t0 = time.perf_counter()
-        build_demo(Store(tmp))
-        print(f"demo store built in {time.perf_counter() - t0:.1f} s at {tmp}")
-        args.data_dir = tmp
-    os.environ["JOBMAAL_DATA_DIR"] = str(args.data_dir)
-    _quiet_streamlit()
-    bench_pages(args.repeat)
+        build_scaled_demo(Store(tmp), factor=factor)
+        print(f"{factor}x demo store built in {time.perf_counter() - t0:.1f} s at {tmp}")
+        os.environ["JOBMAAL_DATA_DIR"] = str(tmp)
+        _quiet_streamlit()
+        bench_pages(args.repeat, f"the {factor}x demo store")
     bench_polars_vs_naive(args.repeat)
 
 
