@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dashboard.target_charts import TargetLine
 from domain.registry import MetricDef
 from domain.targets import Target
 from metrics import danish
+from metrics.api import TargetResult
 from metrics.danish import display_spec, spec_decimals
 
 
@@ -73,3 +75,31 @@ def baseline_label(target: Target) -> str:
         return "Udgangspunkt"
     first, _, last = target.baseline_period.partition("-")
     return f"Udgangspunkt ({danish.period_span(first, last or first)})"
+
+
+def result_figures(metric: MetricDef, result: TargetResult) -> Figures:
+    """A judged target's figures as shown (``figures`` of its value, target, ...)."""
+    return figures(
+        metric,
+        value=result.value,
+        target=result.target,
+        projection=result.projection,
+        baseline=result.baseline,
+        unit=result.unit,
+    )
+
+
+def target_line(
+    target: Target, result: TargetResult, shown: Figures, *, year: int, as_of: str | None
+) -> TargetLine:
+    """What a target's chart sets its figures against, as the card states them."""
+    return TargetLine(
+        target=result.target,
+        year=year,
+        baseline=result.baseline,
+        baseline_label=baseline_label(target),
+        as_of=as_of,
+        spec=shown.spec,
+        so_far=result.value,
+        last_month=result.periods_covered.rpartition("-")[2] or None,
+    )

@@ -17,7 +17,7 @@ import streamlit as st
 
 from dashboard import loaders
 from dashboard.export import Footnote
-from dashboard.figures import Figures, baseline_label, figures
+from dashboard.figures import Figures, result_figures, target_line
 from dashboard.target_charts import TargetLine, window
 from domain.registry import MetricDef
 from domain.targets import Plan, Target
@@ -71,24 +71,8 @@ def target_view(
     series = loaders.kpi_series(
         key, metric.id, (ref.municipality_code,), target.breakdown, start, end
     ).filter(pl.col("group") == (target.group or "I alt"))
-    shown_figures = figures(
-        metric,
-        value=result.value,
-        target=result.target,
-        projection=result.projection,
-        baseline=result.baseline,
-        unit=result.unit,
-    )
-    line = TargetLine(
-        target=result.target,
-        year=plan.year,
-        baseline=result.baseline,
-        baseline_label=baseline_label(target),
-        as_of=as_of,
-        spec=shown_figures.spec,
-        so_far=result.value,
-        last_month=result.periods_covered.rpartition("-")[2] or None,
-    )
+    shown_figures = result_figures(metric, result)
+    line = target_line(target, result, shown_figures, year=plan.year, as_of=as_of)
     shown = series if as_of is None else series.filter(pl.col("period") <= as_of)
     note = (f"Mål: {target.wording}",)
     return TargetView(

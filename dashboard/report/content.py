@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashboard import charts, export
-from dashboard.figures import Figures, baseline_label, figures
-from dashboard.target_charts import TargetLine, target_chart, window
+from dashboard.figures import Figures, result_figures, target_line
+from dashboard.target_charts import target_chart, window
 from data_connectors.demo import is_demo_source
 from domain.periods import parse_period
 from metrics import api, danish
@@ -116,16 +116,7 @@ def _target_figure(
 ) -> go.Figure:
     """The chart of one target: the same chart kind as on Overblik and Mål
     (``dashboard.target_charts``)."""
-    line = TargetLine(
-        target=result.target,
-        year=year,
-        baseline=result.baseline,
-        baseline_label=baseline_label(target),
-        as_of=as_of,
-        spec=shown.spec,
-        so_far=result.value,
-        last_month=result.periods_covered.rpartition("-")[2] or None,
-    )
+    line = target_line(target, result, shown, year=year, as_of=as_of)
     return target_chart(series, metric, line, title=f"{metric.label}, {year}", height=CHART_HEIGHT)
 
 
@@ -219,14 +210,7 @@ def report_content(
         series = api.kpi_series(
             inputs, metric.id, area_codes=[muni], breakdown=target.breakdown, start=start, end=end
         ).filter(pl.col("group") == (target.group or "I alt"))
-        shown_figures = figures(
-            metric,
-            value=result.value,
-            target=result.target,
-            projection=result.projection,
-            baseline=result.baseline,
-            unit=result.unit,
-        )
+        shown_figures = result_figures(metric, result)
         if series.height:
             last_periods.append(series["period_start"].max())  # type: ignore[arg-type]
         svg: str | None = None
