@@ -24,10 +24,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from dashboard import charts
 from domain.periods import PeriodError
@@ -282,8 +284,6 @@ def to_excel(
     autofilter, frozen header, numbers as numbers, blanks for suppressed, nothing under
     the data), and a second sheet "Om data" with the metric's definition and source
     (``metric``) and the footnote. Numbers rounded as in :func:`to_csv`."""
-    import xlsxwriter
-
     out = prepare(export_frame(df, spec=spec))
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "remove_timezone": True})
@@ -314,7 +314,7 @@ def to_excel(
     return buf.getvalue()
 
 
-def _write_cell(ws: Any, i: int, j: int, v: object, num: Any, day: Any) -> None:
+def _write_cell(ws: Worksheet, i: int, j: int, v: object, num: Format, day: Format) -> None:
     if v is None:
         ws.write_blank(i, j, None)
     elif isinstance(v, bool):
@@ -348,6 +348,8 @@ def _ensure_kaleido() -> None:
     global _kaleido_started
     if _kaleido_started:
         return
+    # Deferred on purpose: importing kaleido takes 1,5 s, and only image export needs it
+    # (every CLI command and page would pay it otherwise).
     import kaleido
 
     path = browser_path()
@@ -470,14 +472,14 @@ def figure_bytes(
     from :func:`image_height` when not given); a PNG has ``scale`` times as many pixels."""
     if fmt_ not in ("png", "svg"):
         raise ValueError(f"unsupported image format {fmt_!r}")
-    import kaleido
-
     if height is None:
         height = image_height(fig, footnote)
     fig = with_footnote(fig, footnote, height=height, title=title, legend=legend)
     spec = fig.to_dict()
     with _kaleido_lock:
         _ensure_kaleido()
+        import kaleido  # started by _ensure_kaleido (deferred import: see there)
+
         data = kaleido.calc_fig_sync(
             spec, opts={"format": fmt_, "width": width, "height": height, "scale": scale}
         )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import loaders, state
 from domain.areas import area, municipalities
@@ -31,7 +30,7 @@ def municipality_name(code: str) -> str:
         return code
 
 
-def pick_plan(page: str, container: Any = None) -> loaders.PlanRef | None:
+def pick_plan(page: str, container: DeltaGenerator | None = None) -> loaders.PlanRef | None:
     """Any municipality, then a year among its plan files (None when it has none)."""
     box = container if container is not None else st.sidebar
     code = pick_municipality(page, box)
@@ -43,7 +42,7 @@ def pick_plan(page: str, container: Any = None) -> loaders.PlanRef | None:
     return next((p for p in plans if p.year == year), None)
 
 
-def pick_municipality(page: str, container: Any = None) -> str:
+def pick_municipality(page: str, container: DeltaGenerator | None = None) -> str:
     """Any of the 98 municipalities."""
     box = container if container is not None else st.sidebar
     codes = municipalities().sort("name")["code"].to_list()
@@ -62,7 +61,7 @@ def pick_municipality(page: str, container: Any = None) -> str:
 LATEST = "seneste"
 
 
-def pick_as_of(page: str, year: int, container: Any = None) -> str | None:
+def pick_as_of(page: str, year: int, container: DeltaGenerator | None = None) -> str | None:
     """ "Status pr." a month of the plan year (``pr=2022M06`` in the URL): the plan is
     judged with the data up to that month, as ``jobmaal targets --as-of`` does. None:
     all loaded data."""
@@ -81,7 +80,7 @@ def pick_as_of(page: str, year: int, container: Any = None) -> str | None:
     return None if chosen in (None, LATEST) else chosen
 
 
-def pick_year(page: str, years: list[int], container: Any = None) -> int | None:
+def pick_year(page: str, years: list[int], container: DeltaGenerator | None = None) -> int | None:
     box = container if container is not None else st.sidebar
     return state.choose(
         state.AAR, "År", sorted(years, reverse=True), page=page, format_func=str, container=box

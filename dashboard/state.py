@@ -9,10 +9,11 @@ then the page's default.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 T = TypeVar("T")
 
@@ -83,7 +84,7 @@ def choose(
     format_func: Callable[[T], str] = str,
     to_param: Callable[[T], str] = str,
     default: T | None = None,
-    container: Any = None,
+    container: DeltaGenerator | None = None,
     help: str | None = None,
 ) -> T | None:
     """A selectbox bound to query parameter ``name``; returns the chosen option.
