@@ -6,8 +6,7 @@ canonical LazyFrame; a missing key means the data is not loaded.
 
 Every frame returned by ``kpi_series``, ``comparison``, ``ranking`` and ``evaluate_plan``
 has figures about fewer than 5 persons suppressed (value null, ``suppressed`` True; see
-``metrics.series``). ``sanction_quality`` is the exception: it feeds the case-review
-screen and shows the small counts it is about (never case or person ids).
+``metrics.series``), and so has ``sanction_quality`` (see ``metrics.sanctions``).
 """
 
 from __future__ import annotations

@@ -90,14 +90,18 @@ def test_sanction_quality_overall_and_by_match_group() -> None:
     ins = {"sanction_reviews": df.lazy()}
     overall = api.sanction_quality(ins, municipality="710")
     row = overall.row(0, named=True)
-    # 3 + 4 = 7 errors of 14 cases: 50 %; small counts are shown here (case review screen).
-    assert (row["group"], row["n"], row["errors"]) == ("I alt", 14, 7)
+    # 3 + 4 = 7 errors of 14 cases (7 without): 50 %, shown.
+    assert (row["group"], row["n"], row["errors"], row["suppressed"]) == ("I alt", 14, 7, False)
     assert row["rate"] == pytest.approx(50.0)
     lo, hi = api.wilson_interval(7, 14)
     assert (row["ci_low"], row["ci_high"]) == (pytest.approx(100 * lo), pytest.approx(100 * hi))
-    by = api.sanction_quality(ins, municipality="710", by="match_group")
+    by = api.sanction_quality(ins, municipality="710", by="match_group", suppress=False)
     got = {r["group"]: (r["n"], r["errors"]) for r in by.iter_rows(named=True)}
     assert got == {"Aktivitetsparat": (4, 4), "Jobparat": (10, 3)}
+    # The page's view: 4 cases, and 3 errors, are about fewer than 5: both suppressed.
+    shown = api.sanction_quality(ins, municipality="710", by="match_group")
+    got = {r["group"]: (r["n"], r["errors"], r["suppressed"]) for r in shown.iter_rows(named=True)}
+    assert got == {"Aktivitetsparat": (None, None, True), "Jobparat": (10, None, True)}
     assert api.sanction_quality(ins)["n"].to_list() == [23]
 
 
@@ -110,7 +114,8 @@ def test_sanction_quality_by_checklist_point() -> None:
             reviews([("Ændret", d)], match_group="Aktivitetsparat", points={"p7": False}, start=20),
         ]
     )
-    out = api.sanction_quality({"sanction_reviews": df.lazy()}, by="checklist_point")
+    ins = {"sanction_reviews": df.lazy()}
+    out = api.sanction_quality(ins, by="checklist_point", suppress=False)
     assert out.height == 8
     p4 = out.filter(pl.col("group").str.starts_with("4.")).row(0, named=True)
     assert (p4["n"], p4["errors"]) == (6, 2)
@@ -119,6 +124,14 @@ def test_sanction_quality_by_checklist_point() -> None:
     assert (p5["n"], p5["errors"]) == (1, 0)
     p7 = out.filter(pl.col("group").str.starts_with("7.")).row(0, named=True)
     assert (p7["n"], p7["errors"]) == (6, 1)
+    # On the page: points 4 (2 errors), 5 (1 case) and 7 (1 error) are about fewer than
+    # 5 cases and hidden; a point met in all 6 cases (0 errors, 6 without) is shown.
+    shown = api.sanction_quality(ins, by="checklist_point")
+    hidden = {str(r["group"])[:2]: r["suppressed"] for r in shown.iter_rows(named=True)}
+    assert hidden == {
+        "1.": False, "2.": False, "3.": False, "4.": True,
+        "5.": True, "6.": False, "7.": True, "8.": False,
+    }  # fmt: skip
 
 
 def test_sanction_quality_rejects_unknown_breakdown_and_handles_no_data() -> None:
@@ -133,3 +146,35 @@ def test_national_reference_holds_the_published_findings() -> None:
     assert (61, 52) in pairs and (26, 26) in pairs
     assert 96 in ref["n"].to_list()
     assert all(math.isfinite(s) for s in ref["share"].to_list())
+
+
+def test_a_lone_small_group_takes_the_smallest_shown_group_with_it() -> None:
+    """Sanction types add up to the total: § 36 10 of 20, § 37 2 of 8 (small: 2 errors),
+    skærpet 6 of 12. Total 18 of 40 is shown, so § 37's 2 would be 18 - 10 - 6: the
+    smallest shown group (skærpet, 12 cases) is suppressed too. Checklist points do not
+    add up: no complementary suppression there."""
+    d = date(2022, 3, 1)
+    df = pl.concat(
+        [
+            reviews(
+                [("Ændret", d)] * 10 + [("Stadfæstet", d)] * 10,
+                sanction_type="Udeblivelse fra tilbud (LAS § 36)",
+            ),
+            reviews(
+                [("Ændret", d)] * 2 + [("Stadfæstet", d)] * 6,
+                sanction_type="Udeblivelse fra samtale (LAS § 37)",
+                start=100,
+            ),
+            reviews([("Hjemvist", d)] * 6 + [("Stadfæstet", d)] * 6, start=200),
+        ]
+    )
+    ins = {"sanction_reviews": df.lazy()}
+    by = api.sanction_quality(ins, municipality="710", by="sanction_type")
+    hidden = {r["group"]: r["suppressed"] for r in by.iter_rows(named=True)}
+    assert hidden == {
+        "Udeblivelse fra tilbud (LAS § 36)": False,
+        "Udeblivelse fra samtale (LAS § 37)": True,
+        "Skærpet rådighedssanktion": True,
+    }
+    total = api.sanction_quality(ins, municipality="710").row(0, named=True)
+    assert (total["n"], total["errors"]) == (40, 18)

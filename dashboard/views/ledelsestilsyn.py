@@ -67,14 +67,23 @@ def _count(value: int | None) -> str:
 def own_review(overall: pl.DataFrame, reference: pl.DataFrame) -> None:
     """The municipality's own sample: totals, the breakdown chart and its table."""
     tot = overall.row(0, named=True)
+    hidden = bool(tot["suppressed"])  # a sample about fewer than 5 cases (or errors)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Gennemgåede sager", danish.number(tot["n"]))
-    c2.metric("Sager med fejl", danish.number(tot["errors"]))
-    c3.metric("Fejlandel", danish.with_unit(tot["rate"], "pct", ".0f"))
+    c1.metric("Gennemgåede sager", danish.number(tot["n"], suppressed=tot["n"] is None))
+    c2.metric("Sager med fejl", danish.number(tot["errors"], suppressed=hidden))
+    c3.metric("Fejlandel", danish.with_unit(tot["rate"], "pct", ".0f", suppressed=hidden))
     c4.metric(
         "95 %-interval",
-        f"{danish.number(tot['ci_low'], '.0f')}–{danish.with_unit(tot['ci_high'], 'pct', '.0f')}",
+        danish.SUPPRESSED_TEXT
+        if hidden
+        else (
+            f"{danish.number(tot['ci_low'], '.0f')}–"
+            f"{danish.with_unit(tot['ci_high'], 'pct', '.0f')}"
+        ),
     )
+    if hidden:
+        st.caption("Stikprøven handler om færre end 5 sager eller fejl, så tallene vises ikke.")
+        return
     st.markdown(
         f"Ankestyrelsens praksisundersøgelser fandt fejl i knap en tredjedel af sagerne om "
         "udeblivelse og i 52 af 61 sager om skærpet rådighedssanktion. "
