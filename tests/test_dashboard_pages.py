@@ -24,6 +24,7 @@ The fixture (all numbers chosen by hand, so the expected figures are worked out 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -317,6 +318,8 @@ def test_ledelsestilsyn_error_rate_with_interval(app_env: Path) -> None:
     at.selectbox(key="ledelsestilsyn:tilsyn").select("checklist_point").run()
     points = at.dataframe[0].value
     assert len(points) == 8
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert chart["data"][0]["orientation"] == "h"  # long labels read across
 
 
 def test_data_page_lists_what_is_loaded(app_env: Path) -> None:

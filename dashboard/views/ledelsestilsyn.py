@@ -107,10 +107,12 @@ def own_review(overall: pl.DataFrame, reference: pl.DataFrame) -> None:
         if hit.height and group in quality["group"].to_list():
             ref_rows.append({"group": group, "share": hit["share"][0]})
     ref_frame = pl.DataFrame(ref_rows, schema={"group": pl.String, "share": pl.Float64})
-    fig = charts.rate_with_interval(
-        quality,
-        title=f"Fejlandel efter {BREAKDOWNS[by].lower()}, {name}",
-        reference=ref_frame,
+    title = f"Fejlandel efter {BREAKDOWNS[by].lower()}, {name}"
+    fig = (
+        # the checklist's long labels read across, never squeezed under rotated ticks
+        charts.rate_with_interval_horizontal(quality, title=title)
+        if by == "checklist_point"
+        else charts.rate_with_interval(quality, title=title, reference=ref_frame)
     )
     foot = loaders.footnote(
         key,
