@@ -74,16 +74,10 @@ def page_builders() -> dict[str, Callable[[], object]]:
         k = key()
         loaders.status(k)
         benchmark = ("benchmark_forskel_pct", "benchmark_placering")
-        ids = set()
-        for m in loaders.list_metrics():
-            ids.add(m.id)
-            if m.id in benchmark:  # the page shows STAR's benchmark in its own section
-                continue
-            sections.comparison_data(k, m, muni="751", year=YEAR)
-            sections.ranking_data(k, m, year=YEAR)
-        if set(benchmark) <= ids:
-            loaders.benchmark_table(k, "751")
-        return None
+        metrics = [m for m in loaders.list_metrics() if m.id not in benchmark]
+        overview = sections.kpi_overview(k, metrics, muni="751", name="Aarhus", year=YEAR)
+        loaders.benchmark_table(k, "751")  # STAR's benchmark: its own section
+        return overview
 
     def ledelsestilsyn() -> object:
         k = key()

@@ -20,7 +20,7 @@ import streamlit as st
 
 from dashboard import charts, components, loaders, state
 from domain.registry import MetricDef
-from metrics import rates
+from metrics import danish, rates
 from metrics.danish import period_label
 
 NO_GROUP = "ingen"
@@ -72,6 +72,56 @@ def ranking_data(
         if rated.height:
             return rated
     return loaders.ranking(key, metric.id, year)
+
+
+LEVEL_NAMES = {"region": "Region", "land": "Hele landet", "gruppe": "Sammenligningsgruppe"}
+
+
+def kpi_overview(
+    key: loaders.StoreKey, metrics: list[MetricDef], *, muni: str, name: str, year: int
+) -> pl.DataFrame:
+    """Kommuner's table of every KPI (build): the latest month of the year for the
+    municipality, its region, the country and its own comparison group, its rank (per
+    100 in the labour force for counts where known: ``ranking_data``) and why a figure is
+    missing. One row per KPI with figures; columns ``id``, ``Nøgletal``, ... as shown."""
+    rows = []
+    for m in metrics:
+        comp = comparison_data(key, m, muni=muni, year=year)
+        if comp.is_empty():
+            continue
+        latest = comp["period"].max()
+        at = comp.filter(pl.col("period") == latest)
+        by_level = {r["area_level"]: r for r in at.iter_rows(named=True)}
+        rank = ranking_data(key, m, year=year).filter(pl.col("area_code") == muni)
+
+        def shown(level: str, levels: dict = by_level, metric: MetricDef = m) -> str:
+            r = levels.get(level)
+            if r is None:
+                return danish.MISSING_TEXT
+            suppressed = bool(r["suppressed"])
+            return danish.with_unit(r["value"], metric.unit, metric.fmt, suppressed=suppressed)
+
+        notes = [
+            f"{LEVEL_NAMES.get(r['area_level'], r['area_level'])}: {r['note']}"
+            for r in at.iter_rows(named=True)
+            if r.get("note")
+        ]
+        rows.append(
+            {
+                "id": m.id,
+                "Nøgletal": m.label,
+                "Seneste periode": danish.period_short(str(latest)),
+                name: shown("kommune"),
+                "Region": shown("region"),
+                "Hele landet": shown("land"),
+                "Sammenligningsgruppe": shown("gruppe"),
+                f"Placering {year}": (
+                    f"{int(rank['rank'][0])} af {int(rank['n_areas'][0])}" if rank.height else "–"
+                ),
+                "Bemærkning": ". ".join(notes),
+            }
+        )
+    return pl.DataFrame(rows)
 
 
 def comparison(

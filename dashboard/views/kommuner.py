@@ -63,56 +63,10 @@ else:
 # -- all KPIs ----------------------------------------------------------------------------
 st.subheader(f"Alle nøgletal, {year}")
 metrics = [m for m in loaders.list_metrics() if m.id not in BENCHMARK]  # own section below
-rows = []
-for m in metrics:
-    comp = loaders.comparison(key, m.id, muni, f"{year}M01", f"{year}M12").filter(
-        pl.col("group") == "I alt"
-    )
-    if comp.is_empty():
-        continue
-    latest = comp["period"].max()
-    at = comp.filter(pl.col("period") == latest)
-    by_level = {r["area_level"]: r for r in at.iter_rows(named=True)}
-    # counts ranked per 100 in the labour force where a loaded table gives it (sections)
-    per_lf = (
-        loaders.ranking_per_labour_force(key, m.id, year)
-        if not m.is_rate and m.unit != "placering"
-        else None
-    )
-    ranked = per_lf if per_lf is not None and per_lf.height else loaders.ranking(key, m.id, year)
-    rank = ranked.filter(pl.col("area_code") == muni)
-
-    def shown(level: str, levels: dict = by_level, m_unit: str = m.unit, spec: str = m.fmt) -> str:
-        r = levels.get(level)
-        if r is None:
-            return danish.MISSING_TEXT
-        return danish.with_unit(r["value"], m_unit, spec, suppressed=bool(r["suppressed"]))
-
-    levels = {"region": "Region", "land": "Hele landet", "gruppe": "Sammenligningsgruppe"}
-    notes = [
-        f"{levels.get(r['area_level'], r['area_level'])}: {r['note']}"
-        for r in at.iter_rows(named=True)
-        if r.get("note")
-    ]
-    rows.append(
-        {
-            "id": m.id,
-            "Nøgletal": m.label,
-            "Seneste periode": danish.period_short(str(latest)),
-            name: shown("kommune"),
-            "Region": shown("region"),
-            "Hele landet": shown("land"),
-            "Sammenligningsgruppe": shown("gruppe"),
-            f"Placering {year}": (
-                f"{int(rank['rank'][0])} af {int(rank['n_areas'][0])}" if rank.height else "–"
-            ),
-            "Bemærkning": ". ".join(notes),
-        }
-    )
-if not rows:
+overview = sections.kpi_overview(key, metrics, muni=muni, name=name, year=year)
+if overview.is_empty():
     st.info(f"Ingen nøgletal for {year} i de indlæste data.")
     st.stop()
-overview = pl.DataFrame(rows)
 shown_overview = overview.drop("id")
 if (shown_overview["Sammenligningsgruppe"] == danish.MISSING_TEXT).all():
     shown_overview = shown_overview.drop("Sammenligningsgruppe")
