@@ -154,7 +154,7 @@ def test_sanction_cases_and_reviews_error_rate(tmp_path: Path, store: Store) -> 
     q = api.sanction_quality(store.inputs(), municipality="710")
     row = q.row(0, named=True)
     assert (row["n"], row["errors"], row["rate"]) == (10, 5, pytest.approx(50.0))
-    by = api.sanction_quality(store.inputs(), municipality="710", by="match_group")
+    by = api.sanction_quality(store.inputs(), municipality="710", by="match_group", suppress=False)
     rates = {r["group"]: (r["errors"], r["n"]) for r in by.iter_rows(named=True)}
     assert rates == {"Aktivitetsparat": (4, 6), "Jobparat": (1, 4)}
     raw = compute_raw(store.inputs(), "sanktion_fejlrate")
