@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 import plotly.graph_objects as go
 import polars as pl
-from plotly.subplots import make_subplots
 
 from metrics import danish
 from metrics.danish import MONTHS_SHORT
@@ -275,68 +274,6 @@ def lines_by(
     base_layout(fig, title=title, unit=unit, height=height)
     apply_month_axis(fig, list(df["period_start"]) if df.height else [])
     return fig
-
-
-def small_multiples(
-    df: pl.DataFrame,
-    *,
-    by: str,
-    title: str,
-    unit: str,
-    spec: str = ",.1f",
-    highlight: str | None = None,
-) -> go.Figure:
-    """One panel per value of ``by`` with its own y axis: counts of areas of very
-    different size (a municipality against the country) side by side."""
-    keys = list(dict.fromkeys(df.sort("period_start")[by].to_list()))
-    if len(keys) <= 1:
-        return lines_by(df, by=by, title=title, unit=unit, spec=spec, highlight=highlight)
-    if highlight in keys:  # the chosen area's own panel first
-        keys.remove(highlight)
-        keys.insert(0, highlight)
-    cols = 2
-    rows = -(-len(keys) // cols)
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[str(k) for k in keys],
-        shared_xaxes=True,
-        vertical_spacing=0.12,
-        horizontal_spacing=0.08,
-    )
-    hover = f"%{{y:{_hover_spec(spec)}}}{_axis_suffix(unit)}"
-    for i, key in enumerate(keys):
-        part = df.filter(pl.col(by) == key).sort("period_start")
-        strong = highlight is not None and key == highlight
-        fig.add_trace(
-            go.Scatter(
-                x=part["period_start"].to_list(),
-                y=part["value"].to_list(),
-                name=str(key),
-                mode="lines+markers" if strong else "lines",
-                line={"color": HIGHLIGHT if strong else MAIN, "width": 3 if strong else 2},
-                hovertemplate=hover,
-            ),
-            row=i // cols + 1,
-            col=i % cols + 1,
-        )
-    base_layout(fig, title=title, unit=unit, height=260 * rows + 80, legend=False)
-    fig.update_yaxes(title_text=None)
-    vals, text = month_ticks(list(df["period_start"]), max_ticks=6)
-    if vals:
-        fig.update_xaxes(tickmode="array", tickvals=vals, ticktext=text)
-    return fig
-
-
-def comparison_chart(
-    df: pl.DataFrame, *, title: str, unit: str, spec: str = ",.1f", highlight: str | None = None
-) -> go.Figure:
-    """Shares on one axis; counts (persons, full-time persons) as small multiples."""
-    if unit == "pct":
-        return lines_by(df, by="area_name", title=title, unit=unit, spec=spec, highlight=highlight)
-    return small_multiples(
-        df, by="area_name", title=title, unit=unit, spec=spec, highlight=highlight
-    )
 
 
 def ranking_bar(
