@@ -335,6 +335,31 @@ def ranking_bar(
     return fig
 
 
+def _interval_arms(df: pl.DataFrame) -> tuple[list[float | None], list[float | None]]:
+    """The error bars' lengths above and below each rate (none where it is suppressed)."""
+    rate = df["rate"].to_list()
+    plus = [
+        None if h is None or r is None else h - r
+        for h, r in zip(df["ci_high"].to_list(), rate, strict=True)
+    ]
+    minus = [
+        None if lw is None or r is None else r - lw
+        for lw, r in zip(df["ci_low"].to_list(), rate, strict=True)
+    ]
+    return plus, minus
+
+
+def _national_line(fig: go.Figure, share: float, label: str, *, vertical: bool = False) -> None:
+    """A national share (percent) as a dashed line with its label: across the plot, or
+    down it when the bars are horizontal."""
+    style = {"line": {"color": HIGHLIGHT, "dash": "dash", "width": 2}}
+    text = f"{label}: {danish.number(share, '.0f')} %"
+    if vertical:
+        fig.add_vline(x=share, annotation_text=text, annotation_position="top", **style)
+    else:
+        fig.add_hline(y=share, annotation_text=text, annotation_position="top left", **style)
+
+
 def rate_with_interval(
     df: pl.DataFrame,
     *,
@@ -346,14 +371,7 @@ def rate_with_interval(
     group, share) adds Ankestyrelsen's national finding for the groups it covers."""
     groups = [str(g) for g in df["group"]]
     rate = df["rate"].to_list()
-    plus = [
-        None if h is None or r is None else h - r
-        for h, r in zip(df["ci_high"].to_list(), rate, strict=True)
-    ]
-    minus = [
-        None if lw is None or r is None else r - lw
-        for lw, r in zip(df["ci_low"].to_list(), rate, strict=True)
-    ]
+    plus, minus = _interval_arms(df)
     fig = go.Figure(
         go.Bar(
             x=groups,
@@ -446,14 +464,7 @@ def rate_with_interval_horizontal(
     keeps its row, marked "<5". ``reference`` adds a vertical line at a national share."""
     groups = [str(g) for g in df["group"]]
     rate = df["rate"].to_list()
-    plus = [
-        None if h is None or r is None else h - r
-        for h, r in zip(df["ci_high"].to_list(), rate, strict=True)
-    ]
-    minus = [
-        None if lw is None or r is None else r - lw
-        for lw, r in zip(df["ci_low"].to_list(), rate, strict=True)
-    ]
+    plus, minus = _interval_arms(df)
     text = [danish.SUPPRESSED_TEXT if r is None else "" for r in rate]
     height = max(320, 70 + 46 * len(groups))
     fig = go.Figure(
@@ -470,12 +481,7 @@ def rate_with_interval_horizontal(
         )
     )
     if reference is not None:
-        fig.add_vline(
-            x=reference,
-            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
-            annotation_text=f"{reference_label}: {danish.number(reference, '.0f')} %",
-            annotation_position="top",
-        )
+        _national_line(fig, reference, reference_label, vertical=True)
     base_layout(fig, title=title, unit="", height=height, legend=False)
     fig.update_layout(hovermode="closest", margin={"l": 20})
     fig.update_xaxes(range=[0, 105], ticksuffix=" %", title_text=None)
@@ -494,12 +500,7 @@ def rate_trend(
     share as a dashed line."""
     fig = rate_with_interval(df, title=title)
     if reference is not None:
-        fig.add_hline(
-            y=reference,
-            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
-            annotation_text=f"{reference_label}: {danish.number(reference, '.0f')} %",
-            annotation_position="top left",
-        )
+        _national_line(fig, reference, reference_label)
     fig.update_xaxes(type="category")
     return fig
 
@@ -524,12 +525,7 @@ def compliance_months(
         )
     )
     if national is not None:
-        fig.add_hline(
-            y=national,
-            line={"color": HIGHLIGHT, "dash": "dash", "width": 2},
-            annotation_text=f"{national_label}: {danish.number(national, '.0f')} %",
-            annotation_position="top left",
-        )
+        _national_line(fig, national, national_label)
     base_layout(fig, title=title, unit="pct", legend=False)
     fig.update_layout(hovermode="closest")
     fig.update_xaxes(type="category")
