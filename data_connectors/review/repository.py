@@ -8,7 +8,8 @@ deleted: ``delete_*`` sets ``deleted_at``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -187,6 +188,24 @@ def _check_version(obj: ReviewCase | ReviewRound | CorrectiveAction, expected: i
         )
 
 
+@contextmanager
+def _versioned(
+    s: Session,
+    obj: ReviewCase | ReviewRound | CorrectiveAction,
+    expected: int,
+    who: str,
+    action: str,
+) -> Iterator[None]:
+    """Change ``obj`` only if it is still at version ``expected``: the version check, the
+    locked flush and the audit entry (before and after) around the caller's edits, in one
+    place for every change."""
+    _check_version(obj, expected)
+    before = _snapshot(obj)
+    yield
+    _flush_locked(s)
+    _audit(s, who, action, obj, before)
+
+
 def _flush_locked(s: Session) -> None:
     try:
         s.flush()
@@ -306,11 +325,8 @@ def set_round_status(
         raise ReviewError(f"Ukendt status {status!r}.")
     with db.session() as s:
         rnd = _get(s, ReviewRound, round_id)
-        _check_version(rnd, expected_version)
-        before = _snapshot(rnd)
-        rnd.status = status
-        _flush_locked(s)
-        _audit(s, who, "set_round_status", rnd, before)
+        with _versioned(s, rnd, expected_version, who, "set_round_status"):
+            rnd.status = status
 
 
 def delete_round(db: ReviewDB, round_id: int, *, expected_version: int, who: str) -> None:
@@ -318,11 +334,8 @@ def delete_round(db: ReviewDB, round_id: int, *, expected_version: int, who: str
     who = _who(who)
     with db.session() as s:
         rnd = _get(s, ReviewRound, round_id)
-        _check_version(rnd, expected_version)
-        before = _snapshot(rnd)
-        rnd.deleted_at = _now()
-        _flush_locked(s)
-        _audit(s, who, "delete_round", rnd, before)
+        with _versioned(s, rnd, expected_version, who, "delete_round"):
+            rnd.deleted_at = _now()
 
 
 # -- cases ---------------------------------------------------------------------------------
@@ -406,17 +419,14 @@ def save_review(
             problems.append("Vælg en vurdering (" + ", ".join(VERDICTS.values()) + ")")
         if problems:
             raise ReviewError("Skemaet er ikke udfyldt korrekt: " + "; ".join(problems) + ".")
-        _check_version(case, expected_version)
-        before = _snapshot(case)
-        for p in POINTS:
-            value = answers.get(p)
-            setattr(case, p, value if value is not None else "ikke_relevant")
-        case.verdict = verdict
-        case.note = note.strip()
-        case.reviewed_by = who
-        case.reviewed_at = _now()
-        _flush_locked(s)
-        _audit(s, who, "save_review", case, before)
+        with _versioned(s, case, expected_version, who, "save_review"):
+            for p in POINTS:
+                value = answers.get(p)
+                setattr(case, p, value if value is not None else "ikke_relevant")
+            case.verdict = verdict
+            case.note = note.strip()
+            case.reviewed_by = who
+            case.reviewed_at = _now()
         return _case_info(case)
 
 
@@ -453,23 +463,17 @@ def set_action_status(
         raise ReviewError(f"Ukendt status {status!r}.")
     with db.session() as s:
         action = _get(s, CorrectiveAction, action_id)
-        _check_version(action, expected_version)
-        before = _snapshot(action)
-        action.status = status
-        action.closed_at = _now() if status == "lukket" else None
-        _flush_locked(s)
-        _audit(s, who, "set_action_status", action, before)
+        with _versioned(s, action, expected_version, who, "set_action_status"):
+            action.status = status
+            action.closed_at = _now() if status == "lukket" else None
 
 
 def delete_action(db: ReviewDB, action_id: int, *, expected_version: int, who: str) -> None:
     who = _who(who)
     with db.session() as s:
         action = _get(s, CorrectiveAction, action_id)
-        _check_version(action, expected_version)
-        before = _snapshot(action)
-        action.deleted_at = _now()
-        _flush_locked(s)
-        _audit(s, who, "delete_action", action, before)
+        with _versioned(s, action, expected_version, who, "delete_action"):
+            action.deleted_at = _now()
 
 
 def list_actions(
