@@ -8,13 +8,15 @@ then totals, regions and the country are summed from them (``common.aggregate``)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import polars as pl
 
 from data_connectors.demo import calibration as cal
 from data_connectors.demo.common import (
     FAVRSKOV,
+    MONTH_INDEX,
     MONTHS,
     aggregate,
     canonical,
@@ -24,6 +26,14 @@ from data_connectors.demo.common import (
     split_int,
     with_areas,
     with_totals,
+)
+from data_connectors.demo.persons import (
+    INSURED_MONTHS,
+    LTU_MONTHS,
+    WeekTargets,
+    insured_cells,
+    ltu_cells,
+    weeks_in_month,
 )
 from data_connectors.demo.profiles import POPULATION, Profile, profiles, scaled_series
 from data_connectors.demo.refugees import RefugeePlan
@@ -80,15 +90,19 @@ def _each(seed: int) -> list[tuple[Profile, Profile]]:
 
 
 # -- y25i09: long-term unemployed by benefit group --------------------------------------
-def long_term_unemployed(seed: int) -> pl.DataFrame:
-    dims = ("benefit_group",)
-    rows = _rows(dims)
+def _ltu_months(
+    seed: int, whole: frozenset[str]
+) -> Iterator[tuple[str, int, list[int], list[int], list[int]]]:
+    """Per municipality and month index: full-time persons (tenths), persons and gross
+    unemployed persons by benefit group (``BENEFIT_GROUPS_LTU``). Municipalities in
+    ``whole`` (those with person records) get whole full-time persons, which the weekly
+    records give exactly."""
     template = [float(v) for v in cal.LTU_FULLTIME]
     for p, fav in _each(seed):
         series = _series(seed, "ltu", template, p, fav, 1.0, noise=0.035)
         r = rng(seed, "ltu-groups", p.code)
         gross = rng(seed, "ltu-gross", p.code)  # its own stream: the groups stay as calibrated
-        for t, month in enumerate(MONTHS):
+        for t in range(len(MONTHS)):
             covid = max(0.0, template[t] / 100.0 - 1.0)  # A-dagpenge weigh more in the crisis
             weights = [
                 (0.50 + 0.25 * covid) * r.uniform(0.95, 1.05),
@@ -96,16 +110,33 @@ def long_term_unemployed(seed: int) -> pl.DataFrame:
                 0.05 * p.refugees * r.uniform(0.85, 1.15),
                 0.16 * r.uniform(0.92, 1.08),
             ]
-            fulltime = split_int(round(series[t] * 10), weights)
+            if p.code in whole:
+                fulltime = [10 * x for x in split_int(round(series[t]), weights)]
+            else:
+                fulltime = split_int(round(series[t] * 10), weights)
             persons = split_int(round(series[t] * r.uniform(1.09, 1.13)), weights)
-            for g, ft, pe in zip(BENEFIT_GROUPS_LTU, fulltime, persons, strict=True):
-                # long-term unemployed are roughly a fifth to a sixth of the gross unemployed
-                bruttoledige = round(pe * gross.uniform(4.5, 6.5))
-                _add(rows, p.code, month, {"benefit_group": g}, "fuldtidspersoner", ft)
-                _add(rows, p.code, month, {"benefit_group": g}, "personer", pe)
-                _add(
-                    rows, p.code, month, {"benefit_group": g}, "bruttoledige_personer", bruttoledige
-                )
+            # long-term unemployed are roughly a fifth to a sixth of the gross unemployed
+            brutto = [round(pe * gross.uniform(4.5, 6.5)) for pe in persons]
+            yield p.code, t, fulltime, persons, brutto
+
+
+def long_term_unemployed(seed: int, derived: PersonFigures | None = None) -> pl.DataFrame:
+    """y25i09. Where person records exist (``derived``), the months they give are their
+    own figures: full-time persons (person-weeks / weeks of the month) and persons."""
+    dims = ("benefit_group",)
+    rows = _rows(dims)
+    whole = frozenset(derived.codes) if derived is not None else frozenset()
+    cells = derived.ltu if derived is not None else {}
+    for code, t, fulltime, persons, brutto in _ltu_months(seed, whole):
+        month = MONTHS[t]
+        for i, g in enumerate(BENEFIT_GROUPS_LTU):
+            ft, pe = fulltime[i], persons[i]
+            if (code, month) in cells:
+                ft, pe = cells[(code, month)][g]
+            where = {"benefit_group": g}
+            _add(rows, code, month, where, "fuldtidspersoner", ft)
+            _add(rows, code, month, where, "personer", pe)
+            _add(rows, code, month, where, "bruttoledige_personer", max(brutto[i], pe))
     return aggregate("y25i09", leaf_frame(rows, dims), dims, seed)
 
 
@@ -118,9 +149,10 @@ EASTERN_WEIGHTS: dict[str, float] = {
 }  # fmt: skip
 
 
-def insured_by_origin(seed: int) -> pl.DataFrame:
-    dims = ("origin",)
-    rows = _rows(dims)
+def _insured_months(seed: int, whole: frozenset[str]) -> Iterator[tuple[str, int, list[int]]]:
+    """Per municipality and month index: insured unemployed in tenths of full-time
+    persons by origin (Danmark, the 13 Eastern European countries, Øvrige lande).
+    Municipalities in ``whole`` get whole persons (the weekly records count persons)."""
     insured = cal.monthly(cal.INSURED_ANCHORS)
     eastern = cal.monthly(cal.EASTERN_ANCHORS)
     share = [e / i for e, i in zip(eastern, insured, strict=True)]
@@ -129,19 +161,85 @@ def insured_by_origin(seed: int) -> pl.DataFrame:
         r = rng(seed, "insured-origin", p.code)
         country_w = [EASTERN_WEIGHTS[c] * r.uniform(0.6, 1.4) for c in EASTERN_EUROPE]
         other_share = 0.055 * (p.population / fav.population) ** 0.15 * r.uniform(0.8, 1.2)
-        for t, month in enumerate(MONTHS):
-            total = round(series[t] * 10)
+        unit = 1 if p.code in whole else 10
+        for t in range(len(MONTHS)):
+            total = round(series[t] * unit)
             if p.code == FAVRSKOV:
-                east = round(eastern[t] * 10)
+                east = round(eastern[t] * unit)
             else:
                 s = min(0.3, share[t] * p.eastern * r.uniform(0.95, 1.05))
                 east = round(total * s)
             other = round(total * other_share)
             values = [total - east - other, *split_int(east, country_w), other]
-            origins = ("Danmark", *EASTERN_EUROPE, "Øvrige lande")
-            for origin, v in zip(origins, values, strict=True):
-                _add(rows, p.code, month, {"origin": origin}, "fuldtidspersoner", v)
+            yield p.code, t, [v * (10 // unit) for v in values]
+
+
+ORIGINS = ("Danmark", *EASTERN_EUROPE, "Øvrige lande")
+
+
+def insured_by_origin(seed: int, derived: PersonFigures | None = None) -> pl.DataFrame:
+    """fasit_forsikrede_oprindelse. Where person records exist (``derived``), the months
+    they give are their own counts by origin."""
+    dims = ("origin",)
+    rows = _rows(dims)
+    whole = frozenset(derived.codes) if derived is not None else frozenset()
+    cells = derived.insured if derived is not None else {}
+    for code, t, values in _insured_months(seed, whole):
+        month = MONTHS[t]
+        if (code, month) in cells:
+            values = [10 * cells[(code, month)].get(o, 0) for o in ORIGINS]
+        for origin, v in zip(ORIGINS, values, strict=True):
+            _add(rows, code, month, {"origin": origin}, "fuldtidspersoner", v)
     return aggregate("fasit_forsikrede_oprindelse", leaf_frame(rows, dims), dims, seed)
+
+
+@dataclass(frozen=True)
+class PersonFigures:
+    """The aggregate figures derived from the person municipalities' weekly records.
+
+    ``ltu[(code, month)][group]``: (full-time persons in tenths, persons);
+    ``insured[(code, month)][origin]``: persons.
+    """
+
+    codes: tuple[str, ...]
+    ltu: dict[tuple[str, str], dict[str, tuple[int, int]]]
+    insured: dict[tuple[str, str], dict[str, int]]
+
+
+def person_targets(seed: int, codes: tuple[str, ...]) -> dict[str, WeekTargets]:
+    """What the weekly records of ``codes`` must give: the calibrated series above."""
+    whole = frozenset(codes)
+    ltu: dict[str, dict[str, list[int]]] = {
+        c: {g: [0] * len(MONTHS) for g in BENEFIT_GROUPS_LTU} for c in codes
+    }
+    for code, t, fulltime, _pe, _b in _ltu_months(seed, whole):
+        if code in whole:
+            for g, ft in zip(BENEFIT_GROUPS_LTU, fulltime, strict=True):
+                ltu[code][g][t] = ft // 10
+    insured: dict[str, list[int]] = {c: [0] * len(MONTHS) for c in codes}
+    eastern: dict[str, list[int]] = {c: [0] * len(MONTHS) for c in codes}
+    for code, t, values in _insured_months(seed, whole):
+        if code in whole:
+            insured[code][t] = sum(values) // 10
+            eastern[code][t] = sum(values[1:-1]) // 10
+    return {c: WeekTargets(ltu[c], insured[c], eastern[c]) for c in codes}
+
+
+def person_figures(weeks: pl.DataFrame, codes: tuple[str, ...]) -> PersonFigures:
+    """``PersonFigures`` of the weekly records ``weeks`` (``persons.ltu_cells`` and
+    ``persons.insured_cells``): every month the records give, zeros included."""
+    ltu: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
+        (c, MONTHS[t]): dict.fromkeys(BENEFIT_GROUPS_LTU, (0, 0)) for c in codes for t in LTU_MONTHS
+    }
+    for code, period, group, n_weeks, n_persons in ltu_cells(weeks).iter_rows():
+        n = weeks_in_month(MONTH_INDEX[period])
+        ltu[(code, period)][group] = (10 * n_weeks // n, n_persons)
+    insured: dict[tuple[str, str], dict[str, int]] = {
+        (c, MONTHS[t]): {} for c in codes for t in INSURED_MONTHS
+    }
+    for code, period, origin, n_persons in insured_cells(weeks).iter_rows():
+        insured[(code, period)][origin] = n_persons
+    return PersonFigures(codes, ltu, insured)
 
 
 # -- y35a02 and fasit_selvforsoergelse: refugees ------------------------------------------
@@ -449,12 +547,17 @@ def company_service(seed: int) -> pl.DataFrame:
     return aggregate("crm_virksomhedsservice", leaf_frame(rows, ()), (), seed)
 
 
-def all_aggregates(seed: int, plan: RefugeePlan) -> list[tuple[str, Callable[[], pl.DataFrame]]]:
-    """Builders of every demo dataset, in import order (dataset id, builder)."""
+def all_aggregates(
+    seed: int, plan: RefugeePlan, derived: PersonFigures | None = None
+) -> list[tuple[str, Callable[[], pl.DataFrame]]]:
+    """Builders of every demo dataset, in import order (dataset id, builder).
+
+    ``derived``: the figures of the person municipalities' weekly records, which replace
+    the generated ones in the months the records give (``person_figures``)."""
     flex = _flexjob_persons(seed)
     return [
-        ("y25i09", lambda: long_term_unemployed(seed)),
-        ("fasit_forsikrede_oprindelse", lambda: insured_by_origin(seed)),
+        ("y25i09", lambda: long_term_unemployed(seed, derived)),
+        ("fasit_forsikrede_oprindelse", lambda: insured_by_origin(seed, derived)),
         ("y35a02", lambda: refugees_on_support(seed, plan)),
         ("fasit_selvforsoergelse", lambda: lasting_self_support(seed, plan)),
         ("y38a02", lambda: education_benefit(seed)),

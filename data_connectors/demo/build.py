@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_connectors.demo.aggregates import all_aggregates
+from data_connectors.demo.aggregates import all_aggregates, person_figures, person_targets
 from data_connectors.demo.common import DEFAULT_SEED, FAVRSKOV
-from data_connectors.demo.persons import all_benefit_weeks
+from data_connectors.demo.persons import all_benefit_weeks, check_targets
 from data_connectors.demo.refugees import RefugeePlan, person_months, refugee_plan
 from data_connectors.demo.sanctions import sanction_cases, sanction_reviews
 from data_connectors.store import Store
@@ -18,19 +18,27 @@ PERSON_MUNICIPALITIES: tuple[str, ...] = (FAVRSKOV, "706", "730", "746")
 def build_demo(store: Store, seed: int = DEFAULT_SEED) -> None:
     """Write the deterministic demo data set into ``store`` (kind "demo" in the import log).
 
-    Same seed, same data: every value, and ``retrieved_at``, is reproducible.
+    Same seed, same data: every value, and ``retrieved_at``, is reproducible. For the
+    person municipalities, the long-term unemployed (y25i09) and the insured unemployed
+    by origin (fasit_forsikrede_oprindelse) of the months the weekly records give are
+    derived from those records, and the refugee tables come from one plan, so the
+    person-level KPIs reconcile with the aggregates (docs/scale.md).
     """
     plan = refugee_plan(seed)
-    for dataset_id, builder in all_aggregates(seed, plan):
+    persons = person_tables(seed, plan)
+    derived = person_figures(persons["person_benefit_weeks"], PERSON_MUNICIPALITIES)
+    for dataset_id, builder in all_aggregates(seed, plan, derived):
         store.import_aggregate(builder(), origin=f"demo {dataset_id} (seed {seed})", kind="demo")
-    for table, df in person_tables(seed, plan).items():
+    for table, df in persons.items():
         store.import_person(table, df, origin=f"demo {table} (seed {seed})", kind="demo")
 
 
 def person_tables(seed: int, plan: RefugeePlan | None = None) -> dict[str, pl.DataFrame]:
     """The person-level demo extracts by canonical table name."""
     refugees = plan if plan is not None else refugee_plan(seed)
-    weeks = all_benefit_weeks(seed, PERSON_MUNICIPALITIES)
+    targets = person_targets(seed, PERSON_MUNICIPALITIES)
+    weeks = all_benefit_weeks(seed, PERSON_MUNICIPALITIES, targets)
+    check_targets(weeks, targets)
     cases = [
         sanction_cases(seed, c, weeks.filter(pl.col("municipality_code") == c))
         for c in PERSON_MUNICIPALITIES
