@@ -301,7 +301,7 @@ def education_benefit(seed: int) -> pl.DataFrame:
 
 
 # -- y08a02 and fleksjob_timeudvikling: flexjob --------------------------------------------
-def _flexjob_persons(seed: int) -> dict[str, list[dict[tuple[str, str], int]]]:
+def flexjob_persons(seed: int) -> dict[str, list[dict[tuple[str, str], int]]]:
     """Per municipality and month: persons by (hours band, scheme)."""
     total = cal.monthly(cal.FLEXJOB_PERSONS)
     old = cal.monthly(cal.FLEXJOB_OLD_SCHEME)
@@ -354,17 +354,13 @@ NATIONAL_HOURS_CHANGE: dict[str, tuple[float, float]] = {
 }
 
 
-def flexjob_hours_change(
+def hours_change_cells(
     seed: int, persons: dict[str, list[dict[tuple[str, str], int]]]
-) -> pl.DataFrame:
-    """June each year: new-scheme flexjobbers with 1-5 / 6-10 hours, up / down / unchanged,
-    and new-scheme persons by hours band (``personer``, the over-10-hours share).
-
-    Counts are summed to totals, regions and the country; shares are computed from the
-    summed counts (tenths of a percent, rounded so the three shares sum to 100).
-    """
-    dims = ("hours_band",)
-    rows = _rows(dims)
+) -> Iterator[tuple[str, str, str, str, int]]:
+    """June each year, per municipality: (code, month, hours band, measure, persons) of
+    ``fleksjob_timeudvikling``: new-scheme flexjobbers with 1-5 / 6-10 hours at start who
+    went up / down / stayed (``personer_op`` ...), and new-scheme persons by June's hours
+    band (``personer``, ``Uden registrerede timer`` for those without registered hours)."""
     for code, months in persons.items():
         r = rng(seed, "flexjob-hours", code)
         for t, month in enumerate(MONTHS):
@@ -377,25 +373,35 @@ def flexjob_hours_change(
                     up, down = NATIONAL_HOURS_CHANGE[band]
                     up, down = up + r.uniform(-0.06, 0.06), down + r.uniform(-0.04, 0.04)
                 eligible = round(months[t][(band, SCHEMES[0])] * 0.85)
-                _add(
-                    rows,
-                    code,
-                    month,
-                    {"hours_band": band},
-                    "personer",
-                    months[t][(band, SCHEMES[0])],
-                )
+                yield code, month, band, "personer", months[t][(band, SCHEMES[0])]
                 n_up, n_down, n_same = split_int(eligible, [up, down, 1.0 - up - down])
                 changes = {"personer_op": n_up, "personer_ned": n_down, "personer_uaendret": n_same}
                 for measure, n in changes.items():
-                    _add(rows, code, month, {"hours_band": band}, measure, n)
+                    yield code, month, band, measure, n
             # Above 10 hours and without registered hours: y08a02-style bands count the
             # latter above 10 hours; the municipality's own data keeps them apart.
             over = months[t][("Over 10 timer", SCHEMES[0])]
             new_total = sum(n for (_b, sch), n in months[t].items() if sch == SCHEMES[0])
             no_hours = min(over, round(new_total * cal.FLEXJOB_NO_HOURS_SHARE))
-            _add(rows, code, month, {"hours_band": "Over 10 timer"}, "personer", over - no_hours)
-            _add(rows, code, month, {"hours_band": NO_HOURS}, "personer", no_hours)
+            yield code, month, "Over 10 timer", "personer", over - no_hours
+            yield code, month, NO_HOURS, "personer", no_hours
+
+
+def flexjob_hours_change(
+    seed: int, persons: dict[str, list[dict[tuple[str, str], int]]]
+) -> pl.DataFrame:
+    """June each year: new-scheme flexjobbers with 1-5 / 6-10 hours, up / down / unchanged,
+    and new-scheme persons by hours band (``personer``, the over-10-hours share).
+
+    Counts are summed to totals, regions and the country; shares are computed from the
+    summed counts (tenths of a percent, rounded so the three shares sum to 100). The
+    person municipalities' monthly hours records (``flexjob.flexjob_months``) give
+    exactly these counts.
+    """
+    dims = ("hours_band",)
+    rows = _rows(dims)
+    for code, month, band, measure, n in hours_change_cells(seed, persons):
+        _add(rows, code, month, {"hours_band": band}, measure, n)
     counts = with_areas(with_totals(leaf_frame(rows, dims), dims), dims)
     wide = counts.pivot(on="measure_id", index=["area_code", "period", "hours_band"], values="v")
     shares: Rows = _rows(dims)
@@ -554,7 +560,7 @@ def all_aggregates(
 
     ``derived``: the figures of the person municipalities' weekly records, which replace
     the generated ones in the months the records give (``person_figures``)."""
-    flex = _flexjob_persons(seed)
+    flex = flexjob_persons(seed)
     return [
         ("y25i09", lambda: long_term_unemployed(seed, derived)),
         ("fasit_forsikrede_oprindelse", lambda: insured_by_origin(seed, derived)),

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from data_connectors.demo.aggregates import all_aggregates, person_figures, person_targets
+from data_connectors.demo.aggregates import (
+    all_aggregates,
+    flexjob_persons,
+    hours_change_cells,
+    person_figures,
+    person_targets,
+)
 from data_connectors.demo.common import DEFAULT_SEED, FAVRSKOV
+from data_connectors.demo.flexjob import Cells, all_flexjob_months
 from data_connectors.demo.persons import all_benefit_weeks, check_targets
 from data_connectors.demo.refugees import RefugeePlan, person_months, refugee_plan
 from data_connectors.demo.sanctions import sanction_cases, sanction_reviews
@@ -46,8 +53,14 @@ def person_tables(seed: int, plan: RefugeePlan | None = None) -> dict[str, pl.Da
     reviews = [
         sanction_reviews(seed, c, df) for c, df in zip(PERSON_MUNICIPALITIES, cases, strict=True)
     ]
+    flex = flexjob_persons(seed)
+    hours: dict[str, Cells] = {c: {} for c in PERSON_MUNICIPALITIES}
+    own = {c: flex[c] for c in PERSON_MUNICIPALITIES}
+    for code, month, band, measure, n in hours_change_cells(seed, own):
+        hours[code][(month, band, measure)] = n
     return {
         "person_benefit_weeks": weeks,
+        "person_flexjob_months": all_flexjob_months(seed, hours),
         "person_refugee_months": person_months(seed, PERSON_MUNICIPALITIES, refugees),
         "sanction_cases": pl.concat(cases),
         "sanction_reviews": pl.concat(reviews),
