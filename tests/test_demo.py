@@ -323,6 +323,7 @@ def persons(demo_store: Store) -> dict[str, pl.DataFrame]:
 def test_person_tables_cover_favrskov_and_others(persons: dict[str, pl.DataFrame]) -> None:
     assert set(persons) == {
         "person_benefit_weeks",
+        "person_flexjob_months",
         "person_refugee_months",
         "sanction_cases",
         "sanction_reviews",
@@ -330,7 +331,12 @@ def test_person_tables_cover_favrskov_and_others(persons: dict[str, pl.DataFrame
     for table, df in persons.items():
         codes = set(df.get_column("municipality_code"))
         assert FAVRSKOV in codes and 3 <= len(codes) <= 6, table
-    for table in ("person_benefit_weeks", "person_refugee_months", "sanction_cases"):
+    for table in (
+        "person_benefit_weeks",
+        "person_flexjob_months",
+        "person_refugee_months",
+        "sanction_cases",
+    ):
         ids = persons[table].get_column("person_id")
         assert ids.str.contains(r"^D\d{3}-\d{6}$").all(), table
     weeks = persons["person_benefit_weeks"]
