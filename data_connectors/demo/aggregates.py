@@ -91,14 +91,17 @@ def _each(seed: int) -> list[tuple[Profile, Profile]]:
 
 # -- y25i09: long-term unemployed by benefit group --------------------------------------
 def _ltu_months(
-    seed: int, whole: frozenset[str]
+    seed: int, whole: frozenset[str], only: frozenset[str] | None = None
 ) -> Iterator[tuple[str, int, list[int], list[int], list[int]]]:
     """Per municipality and month index: full-time persons (tenths), persons and gross
     unemployed persons by benefit group (``BENEFIT_GROUPS_LTU``). Municipalities in
     ``whole`` (those with person records) get whole full-time persons, which the weekly
-    records give exactly."""
+    records give exactly. ``only``: just these municipalities (each has its own random
+    streams, so its figures are the same)."""
     template = [float(v) for v in cal.LTU_FULLTIME]
     for p, fav in _each(seed):
+        if only is not None and p.code not in only:
+            continue
         series = _series(seed, "ltu", template, p, fav, 1.0, noise=0.035)
         r = rng(seed, "ltu-groups", p.code)
         gross = rng(seed, "ltu-gross", p.code)  # its own stream: the groups stay as calibrated
@@ -149,7 +152,9 @@ EASTERN_WEIGHTS: dict[str, float] = {
 }  # fmt: skip
 
 
-def _insured_months(seed: int, whole: frozenset[str]) -> Iterator[tuple[str, int, list[int]]]:
+def _insured_months(
+    seed: int, whole: frozenset[str], only: frozenset[str] | None = None
+) -> Iterator[tuple[str, int, list[int]]]:
     """Per municipality and month index: insured unemployed in tenths of full-time
     persons by origin (Danmark, the 13 Eastern European countries, Øvrige lande).
     Municipalities in ``whole`` get whole persons (the weekly records count persons)."""
@@ -157,6 +162,8 @@ def _insured_months(seed: int, whole: frozenset[str]) -> Iterator[tuple[str, int
     eastern = cal.monthly(cal.EASTERN_ANCHORS)
     share = [e / i for e, i in zip(eastern, insured, strict=True)]
     for p, fav in _each(seed):
+        if only is not None and p.code not in only:
+            continue
         series = _series(seed, "insured", insured, p, fav, 0.5, noise=0.025)
         r = rng(seed, "insured-origin", p.code)
         country_w = [EASTERN_WEIGHTS[c] * r.uniform(0.6, 1.4) for c in EASTERN_EUROPE]
@@ -212,13 +219,13 @@ def person_targets(seed: int, codes: tuple[str, ...]) -> dict[str, WeekTargets]:
     ltu: dict[str, dict[str, list[int]]] = {
         c: {g: [0] * len(MONTHS) for g in BENEFIT_GROUPS_LTU} for c in codes
     }
-    for code, t, fulltime, _pe, _b in _ltu_months(seed, whole):
+    for code, t, fulltime, _pe, _b in _ltu_months(seed, whole, whole):
         if code in whole:
             for g, ft in zip(BENEFIT_GROUPS_LTU, fulltime, strict=True):
                 ltu[code][g][t] = ft // 10
     insured: dict[str, list[int]] = {c: [0] * len(MONTHS) for c in codes}
     eastern: dict[str, list[int]] = {c: [0] * len(MONTHS) for c in codes}
-    for code, t, values in _insured_months(seed, whole):
+    for code, t, values in _insured_months(seed, whole, whole):
         if code in whole:
             insured[code][t] = sum(values) // 10
             eastern[code][t] = sum(values[1:-1]) // 10
