@@ -31,8 +31,6 @@ from data_connectors.demo.persons import (
     INSURED_MONTHS,
     LTU_MONTHS,
     WeekTargets,
-    insured_cells,
-    ltu_cells,
     weeks_in_month,
 )
 from data_connectors.demo.profiles import POPULATION, Profile, profiles, scaled_series
@@ -232,21 +230,23 @@ def person_targets(seed: int, codes: tuple[str, ...]) -> dict[str, WeekTargets]:
     return {c: WeekTargets(ltu[c], insured[c], eastern[c]) for c in codes}
 
 
-def person_figures(weeks: pl.DataFrame, codes: tuple[str, ...]) -> PersonFigures:
-    """``PersonFigures`` of the weekly records ``weeks`` (``persons.ltu_cells`` and
-    ``persons.insured_cells``): every month the records give, zeros included."""
-    ltu: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
+def person_figures(
+    ltu: pl.DataFrame, insured: pl.DataFrame, codes: tuple[str, ...]
+) -> PersonFigures:
+    """``PersonFigures`` of the weekly records' ``persons.ltu_cells`` and
+    ``persons.insured_cells``: every month the records give, zeros included."""
+    ltu_fig: dict[tuple[str, str], dict[str, tuple[int, int]]] = {
         (c, MONTHS[t]): dict.fromkeys(BENEFIT_GROUPS_LTU, (0, 0)) for c in codes for t in LTU_MONTHS
     }
-    for code, period, group, n_weeks, n_persons in ltu_cells(weeks).iter_rows():
+    for code, period, group, n_weeks, n_persons in ltu.iter_rows():
         n = weeks_in_month(MONTH_INDEX[period])
-        ltu[(code, period)][group] = (10 * n_weeks // n, n_persons)
-    insured: dict[tuple[str, str], dict[str, int]] = {
+        ltu_fig[(code, period)][group] = (10 * n_weeks // n, n_persons)
+    insured_fig: dict[tuple[str, str], dict[str, int]] = {
         (c, MONTHS[t]): {} for c in codes for t in INSURED_MONTHS
     }
-    for code, period, origin, n_persons in insured_cells(weeks).iter_rows():
-        insured[(code, period)][origin] = n_persons
-    return PersonFigures(codes, ltu, insured)
+    for code, period, origin, n_persons in insured.iter_rows():
+        insured_fig[(code, period)][origin] = n_persons
+    return PersonFigures(codes, ltu_fig, insured_fig)
 
 
 # -- y35a02 and fasit_selvforsoergelse: refugees ------------------------------------------

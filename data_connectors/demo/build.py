@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from data_connectors.demo.aggregates import (
+    PersonFigures,
     all_aggregates,
     flexjob_persons,
     hours_change_cells,
@@ -13,7 +14,12 @@ from data_connectors.demo.aggregates import (
 )
 from data_connectors.demo.common import DEFAULT_SEED, FAVRSKOV
 from data_connectors.demo.flexjob import Cells, all_flexjob_months
-from data_connectors.demo.persons import all_benefit_weeks, check_targets
+from data_connectors.demo.persons import (
+    all_benefit_weeks,
+    check_targets,
+    insured_cells,
+    ltu_cells,
+)
 from data_connectors.demo.refugees import RefugeePlan, person_months, refugee_plan
 from data_connectors.demo.sanctions import sanction_cases, sanction_reviews
 from data_connectors.store import Store
@@ -32,8 +38,7 @@ def build_demo(store: Store, seed: int = DEFAULT_SEED) -> None:
     person-level KPIs reconcile with the aggregates (docs/scale.md).
     """
     plan = refugee_plan(seed)
-    persons = person_tables(seed, plan)
-    derived = person_figures(persons["person_benefit_weeks"], PERSON_MUNICIPALITIES)
+    persons, derived = _person_data(seed, plan)
     for dataset_id, builder in all_aggregates(seed, plan, derived):
         store.import_aggregate(builder(), origin=f"demo {dataset_id} (seed {seed})", kind="demo")
     for table, df in persons.items():
@@ -42,10 +47,15 @@ def build_demo(store: Store, seed: int = DEFAULT_SEED) -> None:
 
 def person_tables(seed: int, plan: RefugeePlan | None = None) -> dict[str, pl.DataFrame]:
     """The person-level demo extracts by canonical table name."""
-    refugees = plan if plan is not None else refugee_plan(seed)
+    return _person_data(seed, plan if plan is not None else refugee_plan(seed))[0]
+
+
+def _person_data(seed: int, refugees: RefugeePlan) -> tuple[dict[str, pl.DataFrame], PersonFigures]:
+    """The person-level extracts and the aggregate figures derived from the weekly ones."""
     targets = person_targets(seed, PERSON_MUNICIPALITIES)
     weeks = all_benefit_weeks(seed, PERSON_MUNICIPALITIES, targets)
-    check_targets(weeks, targets)
+    ltu, insured = ltu_cells(weeks), insured_cells(weeks)
+    check_targets(ltu, insured, targets)
     cases = [
         sanction_cases(seed, c, weeks.filter(pl.col("municipality_code") == c))
         for c in PERSON_MUNICIPALITIES
@@ -58,10 +68,11 @@ def person_tables(seed: int, plan: RefugeePlan | None = None) -> dict[str, pl.Da
     own = {c: flex[c] for c in PERSON_MUNICIPALITIES}
     for code, month, band, measure, n in hours_change_cells(seed, own):
         hours[code][(month, band, measure)] = n
-    return {
+    tables = {
         "person_benefit_weeks": weeks,
         "person_flexjob_months": all_flexjob_months(seed, hours),
         "person_refugee_months": person_months(seed, PERSON_MUNICIPALITIES, refugees),
         "sanction_cases": pl.concat(cases),
         "sanction_reviews": pl.concat(reviews),
     }
+    return tables, person_figures(ltu, insured, PERSON_MUNICIPALITIES)

@@ -459,8 +459,11 @@ def ltu_cells(weeks: pl.DataFrame) -> pl.DataFrame:
 
     A person-week counts when the person is on one of the four benefits, ledig or
     aktiveret, job-ready or education-ready (A-dagpenge without a match group is
-    job-ready), and has 42 or more such weeks among the 52 up to and including this one.
+    job-ready), and has 42 or more such weeks among the 52 up to and including this one:
+    with one row per person and week, sorted, that is when the row 41 rows back is the
+    same person's and at most 51 weeks earlier.
     """
+    back = LTU_MIN_WEEKS - 1
     unemployed = (
         weeks.filter(
             pl.col("benefit_group").is_in(BENEFIT_GROUPS_LTU) & pl.col("status").is_in(UNEMPLOYED)
@@ -469,17 +472,21 @@ def ltu_cells(weeks: pl.DataFrame) -> pl.DataFrame:
             ((pl.col("week_start") - pl.lit(FIRST_WEEK)).dt.total_days() // 7).alias("_w")
         )
         .sort("person_id", "_w")
+        .with_columns(
+            (
+                (pl.col("person_id").shift(back) == pl.col("person_id"))
+                & (pl.col("_w") - pl.col("_w").shift(back) < LTU_WINDOW)
+            )
+            .fill_null(False)
+            .alias("_long")
+        )
     )
-    counts = unemployed.rolling(
-        index_column="_w", period=f"{LTU_WINDOW}i", group_by="person_id"
-    ).agg(pl.len().alias("_n52"))
     ready = pl.col("match_group").is_in(JOB_READY) | (
         pl.col("match_group").is_null() & (pl.col("benefit_group") == INSURED)
     )
     months = [MONTHS[t] for t in LTU_MONTHS]
     return (
-        unemployed.join(counts, on=["person_id", "_w"])
-        .filter(ready & (pl.col("_n52") >= LTU_MIN_WEEKS))
+        unemployed.filter(ready & pl.col("_long"))
         .with_columns(_month_of(pl.col("week_start")).alias("period"))
         .filter(pl.col("period").is_in(months))
         .group_by("municipality_code", "period", "benefit_group")
@@ -513,11 +520,14 @@ def weeks_in_month(t: int) -> int:
     return sum(1 for d in range((nxt - first).days) if (first + timedelta(days=d)).weekday() == 3)
 
 
-def check_targets(weeks: pl.DataFrame, targets: dict[str, WeekTargets]) -> None:
-    """Fail the build when the records do not give the targets (a generator bug)."""
-    ltu = {(c, p, g): w for c, p, g, w, _n in ltu_cells(weeks).iter_rows()}
+def check_targets(
+    ltu_cells: pl.DataFrame, insured_cells: pl.DataFrame, targets: dict[str, WeekTargets]
+) -> None:
+    """Fail the build when the records' figures (``ltu_cells``, ``insured_cells`` of the
+    weekly records) are not the targets (a generator bug)."""
+    ltu = {(c, p, g): w for c, p, g, w, _n in ltu_cells.iter_rows()}
     insured: dict[tuple[str, str], list[int]] = {}
-    for c, p, origin, n in insured_cells(weeks).iter_rows():
+    for c, p, origin, n in insured_cells.iter_rows():
         cell = insured.setdefault((c, p), [0, 0])
         cell[0] += n
         cell[1] += n if origin in EASTERN_EUROPE else 0
