@@ -8,13 +8,11 @@ rows. Counted to 2023-03-11 15:00 UTC, y25i09 is 10 days and 7 hours old: 10 who
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 
 from dashboard import loaders
 from dashboard.pagedata_data import (
@@ -28,6 +26,7 @@ from dashboard.pagedata_data import (
 from data_connectors.readers.errors import ReadError
 from data_connectors.store import Store
 from tests.builders import monthly
+from tests.store_env import store_env_fixture  # noqa: F401  (fixture "store_env")
 from tests.test_person_dashboard import _weeks
 
 NOW = datetime(2023, 3, 11, 15, 0, tzinfo=UTC)
@@ -52,17 +51,6 @@ def test_the_age_follows_the_selection_not_the_clock(app_env: Path) -> None:
     later = build(DataSelection(key=key, now=NOW + timedelta(days=365)))
     ages = dict(zip(later.loaded["Datasæt"], later.loaded["Alder (dage)"], strict=True))
     assert ages["y25i09"] == 375
-
-
-@pytest.fixture
-def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    store = Store(tmp_path / "data")
-    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(store.data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield store
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_an_empty_store(store_env: Store) -> None:

@@ -16,18 +16,17 @@ cases of Favrskov (710), all "Skærpet rådighedssanktion" with every checklist 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
-import streamlit as st
 
 from dashboard import loaders
 from dashboard.pagedata_ledelse import LedelseSelection, build
 from data_connectors.store import Store
 from metrics import compliance
+from tests.store_env import store_env_fixture  # noqa: F401  (fixture "store_env")
 from tests.test_review_compliance import extract
 
 
@@ -79,7 +78,9 @@ def test_breakdowns_keep_the_rule_of_five(app_env: Path) -> None:
     assert points.horizontal and points.rates.height == 8
     assert points.rates["n"].to_list() == [10] * 8
     assert points.rates["rate"].to_list() == [0.0] * 8
-    assert points.rates["ci_high"].to_list() == pytest.approx([100 * 3.8416 / 13.8416] * 8, abs=0.01)
+    assert points.rates["ci_high"].to_list() == pytest.approx(
+        [100 * 3.8416 / 13.8416] * 8, abs=0.01
+    )
 
 
 def _reviews(outcomes: list[str]) -> pl.DataFrame:
@@ -96,17 +97,6 @@ def _reviews(outcomes: list[str]) -> pl.DataFrame:
             "outcome": outcomes,
         }
     )
-
-
-@pytest.fixture
-def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
-    store = Store(tmp_path / "data")
-    monkeypatch.setenv("JOBMAAL_DATA_DIR", str(store.data_dir))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield store
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_a_total_about_two_errors_is_hidden(store_env: Store) -> None:

@@ -38,7 +38,7 @@ from dashboard.pagedata_review import (
 from data_connectors.review import ReviewDB, ReviewError
 from data_connectors.review import repository as repo
 from domain.review import POINTS, RoundSpec
-from tests.test_review_pages import JOB_YES, make_round, sanction_cases
+from tests.test_review_pages import make_round, review_five_wrong, sanction_cases
 
 TODAY = date(2022, 9, 1)
 
@@ -50,24 +50,9 @@ def db(tmp_path: Path) -> ReviewDB:
     return d
 
 
-def _review_all(db: ReviewDB, rid: int) -> None:
-    wrong = 0
-    for c in repo.round_cases(db, rid):
-        if c.match_group == "Jobparat":
-            bad = wrong < 5
-            wrong += bad
-            answers = JOB_YES | ({"p3": "nej"} if bad else {})
-            verdict = "aendret" if bad else "korrekt"
-        else:
-            answers, verdict = dict.fromkeys(POINTS, "ja"), "korrekt"
-        repo.save_review(
-            db, c.id, expected_version=1, answers=answers, verdict=verdict, note="", who="x"
-        )
-
-
 def test_results_totals_and_breakdowns(db: ReviewDB) -> None:
     rid = make_round(db)
-    _review_all(db, rid)
+    review_five_wrong(db, rid)
     page = results_page(db, ResultsSelection(round_ids=(rid,), today=TODAY))
     assert page.total is not None
     assert page.total.cards() == (
@@ -146,8 +131,7 @@ def test_rounds_page_and_assignment_name_cases_by_draw_number(db: ReviewDB) -> N
     a = assignment(db, page.rounds[0])
     assert a.round.id == rid
     assert a.caption == (
-        "Stikprøve på 10 af 40 sager, frø 11, fordelt på matchgruppe. "
-        "Gennemgået: 0 af 10 (0 %)."
+        "Stikprøve på 10 af 40 sager, frø 11, fordelt på matchgruppe. Gennemgået: 0 af 10 (0 %)."
     )
     assert a.frame["Nr."].to_list() == list(range(1, 11))
     assert sorted(a.frame["Stratum"].to_list()).count("Jobparat") == 8

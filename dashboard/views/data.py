@@ -59,23 +59,19 @@ def _local_section() -> None:
     )
     tmpl = pagedata_data.template_view(chosen)
     st.markdown(f"{tmpl.description}  \nKommer normalt fra: {tmpl.origin}")
-    d1, d2, _ = st.columns([1, 1, 3])
-    d1.download_button(
-        "Excel-skabelon",
-        tmpl.xlsx,
-        file_name=tmpl.xlsx_name,
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:",
-        key=f"{PAGE}:xlsx",
+    files = (
+        ("Excel-skabelon", tmpl.xlsx, tmpl.xlsx_name, components.XLSX_MIME, "xlsx"),
+        ("CSV-skabelon", tmpl.csv, tmpl.csv_name, "text/csv", "csv"),
     )
-    d2.download_button(
-        "CSV-skabelon",
-        tmpl.csv,
-        file_name=tmpl.csv_name,
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"{PAGE}:csv",
-    )
+    for col, (label, data, file, mime, suffix) in zip(st.columns([1, 1, 3]), files, strict=False):
+        col.download_button(
+            label,
+            data,
+            file_name=file,
+            mime=mime,
+            icon=":material/download:",
+            key=f"{PAGE}:{suffix}",
+        )
     with st.expander("Kolonner i skabelonen"):
         components.table(tmpl.columns)
 
