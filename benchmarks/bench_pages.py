@@ -25,6 +25,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ def _quiet_streamlit() -> None:
 
 
 def page_builders() -> dict[str, Callable[[], object]]:
-    from dashboard import loaders, pagedata, sections
+    from dashboard import loaders, pagedata, pagedata_data, pagedata_ledelse, sections
 
     def key() -> loaders.StoreKey:
         return loaders.store_key()
@@ -79,26 +80,82 @@ def page_builders() -> dict[str, Callable[[], object]]:
         loaders.benchmark_table(k, "751")  # STAR's benchmark: its own section
         return overview
 
-    def ledelsestilsyn() -> object:
-        k = key()
-        for by in (None, "match_group", "sanction_type", "checklist_point"):
-            loaders.sanction_quality(k, MUNI, by)
-        loaders.national_casework_reference()
-        return loaders.national_sanction_reference()
+    def ledelsestilsyn() -> object:  # the page's own build (dashboard.pagedata_ledelse)
+        sel = pagedata_ledelse.LedelseSelection(key=key(), muni=MUNI, name="Favrskov")
+        return pagedata_ledelse.build(sel)
 
-    def data() -> object:
-        k = key()
-        loaders.is_demo(k)
-        loaders.catalogue(k)
-        return loaders.import_log(k)
+    def data() -> object:  # the page's own build (dashboard.pagedata_data)
+        return pagedata_data.build(pagedata_data.DataSelection(key=key(), now=datetime.now(UTC)))
 
+    review_pages = review_builders()
     return {
         "Overblik": overblik,
         "Mål": maal,
         "Kommuner": kommuner,
         "Ledelsestilsyn": ledelsestilsyn,
         "Data": data,
+        **review_pages,
     }
+
+
+REVIEW_ROUND = 30  # cases in the benchmark's review round (of Favrskov's 2022 decisions)
+
+
+def review_builders() -> dict[str, Callable[[], object]]:
+    """The three review pages' builds (``dashboard.pagedata_review``) on the store's
+    register (``<data dir>/review.db``). Once per store, untimed: a round of
+    ``REVIEW_ROUND`` cases drawn from Favrskov's 2022 sanction cases with seed 1, every
+    case assigned to one reviewer and every other case reviewed (every third of those
+    would be changed). The builds read the register uncached, so cold and warm differ
+    only by opening (and migrating) it."""
+    from datetime import date
+
+    from dashboard import pagedata_review, review_data
+    from data_connectors.review import repository as repo
+    from domain.review import RoundSpec, applicable_points
+
+    db = review_data.db()
+    if not repo.list_rounds(db):
+        spec = RoundSpec(
+            name="Benchmark",
+            municipality_code=MUNI,
+            period_start=date(YEAR, 1, 1),
+            period_end=date(YEAR, 12, 31),
+            sample_size=REVIEW_ROUND,
+            seed=1,
+        )
+        rid, _ = pagedata_review.draw_round(db, review_data.sanction_cases(), spec, who="bench")
+        cases = repo.round_cases(db, rid)
+        repo.assign(db, {c.id: "bench" for c in cases}, who="bench")
+        for i, c in enumerate(cases[::2]):
+            answers = dict.fromkeys(applicable_points(c.match_group), "ja")
+            repo.save_review(
+                db,
+                c.id,
+                expected_version=2,
+                answers=answers,
+                verdict="aendret" if i % 3 == 0 else "korrekt",
+                note="",
+                who="bench",
+            )
+
+    def rounds() -> object:
+        d = review_data.db()
+        page = pagedata_review.rounds_page(d, review_data.sanction_cases())
+        return pagedata_review.assignment(d, page.rounds[0])
+
+    def form() -> object:
+        d = review_data.db()
+        page = pagedata_review.form_page(d, pagedata_review.FormSelection("bench", True))
+        return pagedata_review.case_view(d, page.cases[0][0])
+
+    def results() -> object:
+        d = review_data.db()
+        ids = tuple(r.id for r in repo.list_rounds(d))
+        sel = pagedata_review.ResultsSelection(round_ids=ids, today=date.today())
+        return pagedata_review.results_page(d, sel)
+
+    return {"Stikprøver": rounds, "Gennemgang": form, "Tilsynsresultater": results}
 
 
 def _time(fn: Callable[[], object]) -> float:

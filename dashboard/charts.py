@@ -349,6 +349,39 @@ def _interval_arms(df: pl.DataFrame) -> tuple[list[float | None], list[float | N
     return plus, minus
 
 
+def _rate_bars(df: pl.DataFrame, *, horizontal: bool) -> go.Bar:
+    """Error rates (percent) per group as bars with their 95 % intervals as error bars.
+    Upright bars tell the counts on hover; horizontal ones (long labels) keep a
+    suppressed group's row, marked "<5"."""
+    groups = [str(g) for g in df["group"]]
+    rate = df["rate"].to_list()
+    plus, minus = _interval_arms(df)
+    arms = {"type": "data", "array": plus, "arrayminus": minus, "color": "#333"}
+    name, marker = "Fejlandel i kommunens gennemgang", {"color": MAIN}
+    if horizontal:
+        return go.Bar(
+            y=groups,
+            x=[0.0 if r is None else r for r in rate],
+            orientation="h",
+            name=name,
+            marker=marker,
+            error_x=arms,
+            text=[danish.SUPPRESSED_TEXT if r is None else "" for r in rate],
+            textposition="outside",
+            hovertemplate="%{y}: %{x:,.0f} %<extra></extra>",
+        )
+    return go.Bar(
+        x=groups,
+        y=rate,
+        name=name,
+        marker=marker,
+        error_y=arms,
+        customdata=list(zip(df["errors"].to_list(), df["n"].to_list(), strict=True)),
+        hovertemplate="%{x}: %{y:,.0f} % (%{customdata[0]} af %{customdata[1]} sager)"
+        "<extra></extra>",
+    )
+
+
 def _national_line(fig: go.Figure, share: float, label: str, *, vertical: bool = False) -> None:
     """A national share (percent) as a dashed line with its label: across the plot, or
     down it when the bars are horizontal."""
@@ -369,21 +402,7 @@ def rate_with_interval(
 ) -> go.Figure:
     """Error rates in percent with 95 % intervals per group; ``reference`` (columns
     group, share) adds Ankestyrelsen's national finding for the groups it covers."""
-    groups = [str(g) for g in df["group"]]
-    rate = df["rate"].to_list()
-    plus, minus = _interval_arms(df)
-    fig = go.Figure(
-        go.Bar(
-            x=groups,
-            y=rate,
-            name="Fejlandel i kommunens gennemgang",
-            marker={"color": MAIN},
-            error_y={"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
-            customdata=list(zip(df["errors"].to_list(), df["n"].to_list(), strict=True)),
-            hovertemplate="%{x}: %{y:,.0f} % (%{customdata[0]} af %{customdata[1]} sager)"
-            "<extra></extra>",
-        )
-    )
+    fig = go.Figure(_rate_bars(df, horizontal=False))
     if reference is not None and reference.height:
         fig.add_trace(
             go.Scatter(
@@ -462,24 +481,8 @@ def rate_with_interval_horizontal(
     """Error rates in percent with 95 % intervals as horizontal bars, one row per group, so
     long labels (the checklist's points) stay readable. A suppressed group (rate null)
     keeps its row, marked "<5". ``reference`` adds a vertical line at a national share."""
-    groups = [str(g) for g in df["group"]]
-    rate = df["rate"].to_list()
-    plus, minus = _interval_arms(df)
-    text = [danish.SUPPRESSED_TEXT if r is None else "" for r in rate]
-    height = max(320, 70 + 46 * len(groups))
-    fig = go.Figure(
-        go.Bar(
-            y=groups,
-            x=[0.0 if r is None else r for r in rate],
-            orientation="h",
-            name="Fejlandel i kommunens gennemgang",
-            marker={"color": MAIN},
-            error_x={"type": "data", "array": plus, "arrayminus": minus, "color": "#333"},
-            text=text,
-            textposition="outside",
-            hovertemplate="%{y}: %{x:,.0f} %<extra></extra>",
-        )
-    )
+    height = max(320, 70 + 46 * df.height)
+    fig = go.Figure(_rate_bars(df, horizontal=True))
     if reference is not None:
         _national_line(fig, reference, reference_label, vertical=True)
     base_layout(fig, title=title, unit="", height=height, legend=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import plotly.graph_objects as go
 import polars as pl
@@ -108,6 +108,24 @@ def data_title(data: pl.DataFrame, metric: MetricDef | None) -> str | None:
     return f"{metric.label}, {areas[0]}" if len(areas) == 1 else metric.label
 
 
+class _Download(NamedTuple):
+    """One download button: its file is made on click; its key is the file suffix."""
+
+    label: str
+    make: Callable[[], bytes]
+    suffix: str
+    mime: str
+    icon: str
+    tip: str
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMAGE_DOWNLOADS = (
+    ("png", "image/png", ":material/image:", "Hent figuren som PNG-billede"),
+    ("svg", "image/svg+xml", ":material/draw:", "Hent figuren som SVG (vektorgrafik)"),
+)
+
+
 def downloads(
     *,
     name: str,
@@ -133,51 +151,53 @@ def downloads(
         metric = data_metric(data)
     target = container if container is not None else st
     images = fig is not None and export.browser_path() is not None
-    cols = target.columns([1, 1, 1, 1, 4] if images else [1, 1, 6])  # type: ignore[attr-defined]
-    i = 0
     if fig is not None and not images:
         target.caption(NO_CHROMIUM_NOTE)  # type: ignore[attr-defined]
+    buttons: list[_Download] = []
     if fig is not None and images:
-        images_spec = (
-            ("png", "image/png", ":material/image:", "Hent figuren som PNG-billede"),
-            ("svg", "image/svg+xml", ":material/draw:", "Hent figuren som SVG (vektorgrafik)"),
-        )
-        for col, (kind, mime, icon, tip) in zip(cols, images_spec, strict=False):
-            col.download_button(
+        buttons += [
+            _Download(
                 kind.upper(),
                 functools.partial(
                     export.figure_bytes, fig, kind, footnote, title=title, legend=legend
                 ),
-                file_name=f"{name}.{kind}",
-                mime=mime,
-                key=f"{key}:{kind}",
-                icon=icon,
-                on_click="ignore",
-                help=tip,
+                kind,
+                mime,
+                icon,
+                tip,
             )
-        i = 2
-    csv = functools.partial(export.to_csv, data, footnote, spec=spec)
-    xlsx = functools.partial(export.to_excel, data, footnote, spec=spec, metric=metric)
-    cols[i].download_button(
-        "CSV",
-        csv,
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{key}:csv",
-        icon=":material/table:",
-        on_click="ignore",
-        help="Hent tallene som CSV til dansk Excel (semikolon, decimalkomma)",
-    )
-    cols[i + 1].download_button(
-        "Excel",
-        xlsx,
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}:xlsx",
-        icon=":material/grid_on:",
-        on_click="ignore",
-        help='Hent tallene som Excel-ark (data og et ark "Om data")',
-    )
+            for kind, mime, icon, tip in IMAGE_DOWNLOADS
+        ]
+    buttons += [
+        _Download(
+            "CSV",
+            functools.partial(export.to_csv, data, footnote, spec=spec),
+            "csv",
+            "text/csv",
+            ":material/table:",
+            "Hent tallene som CSV til dansk Excel (semikolon, decimalkomma)",
+        ),
+        _Download(
+            "Excel",
+            functools.partial(export.to_excel, data, footnote, spec=spec, metric=metric),
+            "xlsx",
+            XLSX_MIME,
+            ":material/grid_on:",
+            'Hent tallene som Excel-ark (data og et ark "Om data")',
+        ),
+    ]
+    cols = target.columns([1] * len(buttons) + [8 - len(buttons)])  # type: ignore[attr-defined]
+    for col, b in zip(cols, buttons, strict=False):
+        col.download_button(
+            b.label,
+            b.make,
+            file_name=f"{name}.{b.suffix}",
+            mime=b.mime,
+            key=f"{key}:{b.suffix}",
+            icon=b.icon,
+            on_click="ignore",
+            help=b.tip,
+        )
 
 
 def chart(
@@ -206,30 +226,14 @@ def chart(
     st.caption(footnote.text())
     if metric is None:
         metric = data_metric(data)
+    offer = functools.partial(
+        downloads, name=name, key=key, data=data, footnote=footnote, fig=fig, spec=spec
+    )
     if compact:
         with st.popover("Hent figur og tal", icon=":material/download:"):
-            downloads(
-                name=name,
-                key=key,
-                data=data,
-                footnote=footnote,
-                fig=fig,
-                spec=spec,
-                metric=metric,
-                title=title or data_title(data, metric),
-                legend=True,
-            )
+            offer(metric=metric, title=title or data_title(data, metric), legend=True)
     else:
-        downloads(
-            name=name,
-            key=key,
-            data=data,
-            footnote=footnote,
-            fig=fig,
-            spec=spec,
-            metric=metric,
-            title=title,
-        )
+        offer(metric=metric, title=title)
 
 
 def status_badge(status: str | None) -> str:

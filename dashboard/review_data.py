@@ -11,8 +11,6 @@ from dashboard import loaders
 from data_connectors.review import ReviewDB
 from data_connectors.settings import Settings, review_database_url
 
-SOURCE = "Kommunens egen gennemgang af sanktionssager (jobmaal ledelsestilsyn)"
-
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _open(fingerprint: str) -> ReviewDB:

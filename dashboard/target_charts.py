@@ -109,34 +109,65 @@ def _gap_note(fig: go.Figure, n: int, what: str = "måneder") -> None:
         )
 
 
-def _target_trace(fig: go.Figure, x0: date, x1: date, line: TargetLine, metric: MetricDef) -> None:
-    if line.target is None:
-        return
+def _level(
+    fig: go.Figure,
+    x0: date,
+    x1: date,
+    value: float,
+    name: str,
+    style: dict[str, object],
+    hover: str,
+) -> None:
+    """A horizontal line at ``value`` across the months ``x0``-``x1``."""
     fig.add_trace(
         go.Scatter(
-            x=[x0, x1],
-            y=[line.target, line.target],
-            name=f"Mål ({line.shown(line.target, metric)})",
-            mode="lines",
-            line={"color": charts.TARGET, "width": 3, "dash": TARGET_DASH},
-            hovertemplate=_hover(metric),
+            x=[x0, x1], y=[value, value], name=name, mode="lines", line=style, hovertemplate=hover
         )
     )
 
 
-def _baseline_trace(
-    fig: go.Figure, x0: date, x1: date, line: TargetLine, metric: MetricDef
+def _year_levels(
+    fig: go.Figure, line: TargetLine, metric: MetricDef, *, target: bool = True
 ) -> None:
-    if line.baseline is None:
-        return
+    """The baseline (dashed grey) and, with ``target``, the target (the target's dash)
+    across the plan year's months."""
+    x0, x1 = date(line.year, 1, 1), date(line.year, 12, 1)
+    hover = _hover(metric)
+    if line.baseline is not None:
+        style = {"color": charts.BASELINE, "width": 1.5, "dash": "dash"}
+        _level(fig, x0, x1, line.baseline, line.baseline_label, style, hover)
+    if target and line.target is not None:
+        style = {"color": charts.TARGET, "width": 3, "dash": TARGET_DASH}
+        name = f"Mål ({line.shown(line.target, metric)})"
+        _level(fig, x0, x1, line.target, name, style, hover)
+
+
+def _month_axis(fig: go.Figure, year: int) -> None:
+    charts.apply_month_axis(fig, [date(year, m, 1) for m in range(1, 13)])
+
+
+def _months(
+    fig: go.Figure,
+    frame: pl.DataFrame,
+    column: str,
+    name: str,
+    *,
+    colour: str,
+    width: float,
+    hover: str,
+    markers: bool = True,
+) -> None:
+    """``frame[column]`` month by month as a line (a gap stays a gap)."""
     fig.add_trace(
         go.Scatter(
-            x=[x0, x1],
-            y=[line.baseline, line.baseline],
-            name=line.baseline_label,
-            mode="lines",
-            line={"color": charts.BASELINE, "width": 1.5, "dash": "dash"},
-            hovertemplate=_hover(metric),
+            x=frame["period_start"].to_list(),
+            y=frame[column].to_list(),
+            name=name,
+            mode="lines+markers" if markers else "lines",
+            line={"color": colour, "width": width},
+            marker={"size": 6} if markers else None,
+            hovertemplate=hover,
+            connectgaps=False,
         )
     )
 
@@ -208,26 +239,14 @@ def cumulative(
             hovertemplate=hover,
         )
     )
-    fig.add_trace(
-        go.Scatter(
-            x=this["period_start"].to_list(),
-            y=this["running"].to_list(),
-            name=f"År til dato ({line.year})",
-            mode="lines+markers",
-            line={"color": charts.MAIN, "width": 3},
-            marker={"size": 6},
-            hovertemplate=hover,
-            connectgaps=False,
-        )
-    )
-    x0, x1 = date(line.year, 1, 1), date(line.year, 12, 1)
-    _baseline_trace(fig, x0, x1, line, metric)
-    _target_trace(fig, x0, x1, line, metric)
+    name = f"År til dato ({line.year})"
+    _months(fig, this, "running", name, colour=charts.MAIN, width=3, hover=hover)
+    _year_levels(fig, line, metric)
     _so_far(fig, this, line, metric)
     _gap_note(fig, _hidden(_year(s, line.year)))
     charts.base_layout(fig, title=title, unit=metric.unit, height=height)
     fig.update_layout(bargap=0.3)
-    charts.apply_month_axis(fig, [date(line.year, m, 1) for m in range(1, 13)])
+    _month_axis(fig, line.year)
     return fig
 
 
@@ -245,36 +264,15 @@ def running_average(
     hover = _hover(metric)
     _last_year(fig, last_drawn, "value", f"Samme måned året før ({line.year - 1})", metric)
     this_drawn = charts.gaps_at(this, breaks)
-    fig.add_trace(
-        go.Scatter(
-            x=this_drawn["period_start"].to_list(),
-            y=this_drawn["value"].to_list(),
-            name=f"Månedens tal ({line.year})",
-            mode="lines+markers",
-            line={"color": charts.MUTED, "width": 2},
-            marker={"size": 6},
-            hovertemplate=hover,
-            connectgaps=False,
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=this["period_start"].to_list(),
-            y=this["running"].to_list(),
-            name="Årets gennemsnit til dato",
-            mode="lines",
-            line={"color": charts.MAIN, "width": 3},
-            hovertemplate=hover,
-            connectgaps=False,
-        )
-    )
-    x0, x1 = date(line.year, 1, 1), date(line.year, 12, 1)
-    _baseline_trace(fig, x0, x1, line, metric)
-    _target_trace(fig, x0, x1, line, metric)
+    name = f"Månedens tal ({line.year})"
+    _months(fig, this_drawn, "value", name, colour=charts.MUTED, width=2, hover=hover)
+    name = "Årets gennemsnit til dato"
+    _months(fig, this, "running", name, colour=charts.MAIN, width=3, hover=hover, markers=False)
+    _year_levels(fig, line, metric)
     _gap_note(fig, _hidden(_year(s, line.year)))
     charts.mark_breaks(fig, this, last, breaks)
     charts.base_layout(fig, title=title, unit=metric.unit, height=height)
-    charts.apply_month_axis(fig, [date(line.year, m, 1) for m in range(1, 13)])
+    _month_axis(fig, line.year)
     return fig
 
 
@@ -296,12 +294,11 @@ def end_of_year(
         height=height,
         breaks=[parse_period(b.period).start for b in metric.breaks],
     )
-    x0, x1 = date(line.year, 1, 1), date(line.year, 12, 1)
-    _baseline_trace(fig, x0, x1, line, metric)
+    _year_levels(fig, line, metric, target=False)  # the target is judged at December only
     if line.target is not None:
         fig.add_trace(
             go.Scatter(
-                x=[x1],
+                x=[date(line.year, 12, 1)],
                 y=[line.target],
                 name=f"Mål ved årets udgang ({line.shown(line.target, metric)})",
                 mode="markers",
@@ -310,7 +307,7 @@ def end_of_year(
             )
         )
     _gap_note(fig, _hidden(this))
-    charts.apply_month_axis(fig, [date(line.year, m, 1) for m in range(1, 13)])
+    _month_axis(fig, line.year)
     return fig
 
 

@@ -103,6 +103,23 @@ def make_round(db: ReviewDB, size: int = 10) -> int:
     )
 
 
+def review_five_wrong(db: ReviewDB, rid: int) -> None:
+    """Review every case of the round: the first 5 jobparate fail point 3 and would be
+    changed; the other jobparate and every aktivitetsparat are correct."""
+    wrong = 0
+    for c in repo.round_cases(db, rid):
+        if c.match_group == "Jobparat":
+            bad = wrong < 5
+            wrong += bad
+            answers = JOB_YES | ({"p3": "nej"} if bad else {})
+            verdict = "aendret" if bad else "korrekt"
+        else:
+            answers, verdict = dict.fromkeys(POINTS, "ja"), "korrekt"
+        repo.save_review(
+            db, c.id, expected_version=1, answers=answers, verdict=verdict, note="", who="x"
+        )
+
+
 def app(page: str | None = None, *, email: str | None = None, login: bool = True) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     if login:
@@ -349,18 +366,7 @@ def test_results_page_rates_and_horizontal_checklist_chart(env: Path) -> None:
     group: jobparate 5 of 8 (3 correct: suppressed), aktivitetsparate 2 cases (<5)."""
     db = register(env)
     rid = make_round(db)
-    wrong = 0
-    for c in repo.round_cases(db, rid):
-        if c.match_group == "Jobparat":
-            bad = wrong < 5
-            wrong += bad
-            answers = JOB_YES | ({"p3": "nej"} if bad else {})
-            verdict = "aendret" if bad else "korrekt"
-        else:
-            answers, verdict = dict.fromkeys(POINTS, "ja"), "korrekt"
-        repo.save_review(
-            db, c.id, expected_version=1, answers=answers, verdict=verdict, note="", who="x"
-        )
+    review_five_wrong(db, rid)
     at = app("views/review_results.py", email="leder@favrskov.dk")
     shown = {m.label: m.value for m in at.metric}
     assert shown["Gennemgåede sager"] == "10"

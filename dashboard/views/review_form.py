@@ -5,20 +5,21 @@ The only screen that shows a case reference. Reviewers (sagsbehandler) see the c
 assigned to them; leaders see every case. Saving is explicit; a half-filled form stays in
 the browser session and nothing already saved is lost. If somebody else saved the case
 after it was opened here, saving is refused with a conflict message (optimistic locking).
+The data comes from ``pagedata_review.form_page`` and ``case_view`` (builds); this script
+lays them out and runs the register's actions its buttons ask for.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-import polars as pl
 import streamlit as st
 
 from dashboard import auth, components, review_data
+from dashboard.pagedata_review import FormSelection, case_label, case_view, form_page
 from data_connectors.review import ConflictError, ReviewError
 from data_connectors.review import repository as repo
-from domain.review import ACTION_STATUSES, ANSWERS, VERDICTS, applicable_points
-from metrics import danish
+from domain.review import ANSWERS, VERDICTS
 from metrics.sanctions import CHECKLIST
 
 viewer = auth.require("review_form")
@@ -28,12 +29,8 @@ mine_only = not viewer.can("review_any")
 
 st.title("Ledelsestilsyn: gennemgang af en sag")
 
-rounds = [r for r in repo.list_rounds(db) if r.status == "aaben"]
-cases_by_round = {
-    r.id: repo.round_cases(db, r.id, assigned_to=who if mine_only else None) for r in rounds
-}
-rounds = [r for r in rounds if cases_by_round[r.id]]
-if not rounds:
+page = form_page(db, FormSelection(user=who, mine_only=mine_only))
+if not page.rounds:
     st.info(
         "Du har ingen sager at gennemgå i åbne runder."
         if mine_only
@@ -41,22 +38,19 @@ if not rounds:
     )
     st.stop()
 
-by_id = {r.id: r for r in rounds}
+by_id = {r.id: r for r in page.rounds}
 round_id = st.selectbox(
     "Runde", list(by_id), format_func=lambda i: by_id[i].name, key="rv:form-round"
 )
-cases = cases_by_round[round_id]
-case_by_pk = {c.id: c for c in cases}
-
-
-def _label(pk: int) -> str:
-    c = case_by_pk[pk]
-    done = "✓ gennemgået" if c.verdict else "ikke gennemgået"
-    return f"Nr. {c.draw_order}: {c.case_id} ({done})"
-
-
-pk = st.selectbox("Sag", list(case_by_pk), format_func=_label, key=f"rv:form-case:{round_id}")
-case = case_by_pk[pk]
+case_by_pk = {c.id: c for c in page.cases_of(round_id)}
+pk = st.selectbox(
+    "Sag",
+    list(case_by_pk),
+    format_func=lambda i: case_label(case_by_pk[i]),
+    key=f"rv:form-case:{round_id}",
+)
+view = case_view(db, case_by_pk[pk])
+case = view.case
 opened_key = f"rv:opened:{pk}"
 if opened_key not in st.session_state:
     st.session_state[opened_key] = case.version
@@ -72,22 +66,18 @@ def _reload() -> None:
         st.session_state.pop(f"rv:{pk}:{k}", None)
 
 
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Sagsnummer", case.case_id)
-c2.metric("Afgørelsesdato", f"{case.decision_date:%d-%m-%Y}")
-c3.metric("Matchgruppe", case.match_group)
-c4.metric("Team", case.team or "Uoplyst")
-st.caption(f"{case.sanction_type}. Tildelt: {case.assigned_to or 'ingen'}.")
-if case.reviewed_by and case.reviewed_at:
-    st.caption(f"Senest gemt af {case.reviewed_by} {case.reviewed_at:%d-%m-%Y %H:%M} (UTC).")
+for col, (label, value) in zip(st.columns(4), view.cards, strict=True):
+    col.metric(label, value)
+st.caption(view.caption)
+if view.saved:
+    st.caption(view.saved)
 
-points = applicable_points(case.match_group)
 options = list(ANSWERS)
 with st.form(f"rv:form:{pk}"):
     st.markdown("**Ankestyrelsens tjekliste**")
     answers: dict[str, str | None] = {}
     for p, label in CHECKLIST.items():
-        if p not in points:
+        if p not in view.points:
             continue
         stored = case.answers.get(p)
         answers[p] = st.radio(
@@ -98,7 +88,7 @@ with st.form(f"rv:form:{pk}"):
             horizontal=True,
             key=f"rv:{pk}:{p}",
         )
-    if len(points) < len(CHECKLIST):
+    if len(view.points) < len(CHECKLIST):
         st.caption(
             "Punkt 5-7 gælder kun aktivitetsparate borgere og registreres som ikke relevante."
         )
@@ -136,20 +126,10 @@ if submitted:
         st.success(f"Gemt: {VERDICTS[saved.verdict or '']} (version {saved.version}).")
 
 st.subheader("Opfølgende handlinger")
-actions = repo.list_actions(db, case_pk=pk)
-if actions:
-    components.table(
-        pl.DataFrame(
-            {
-                "Handling": [a.description for a in actions],
-                "Ansvarlig": [a.owner for a in actions],
-                "Frist": [danish.date_label(a.deadline) for a in actions],
-                "Status": [ACTION_STATUSES.get(a.status, a.status) for a in actions],
-            }
-        )
-    )
+if view.actions:
+    components.table(view.actions_table)
     if viewer.can("manage_actions"):
-        for a in actions:
+        for a in view.actions:
             if a.status == "aaben" and st.button(
                 f"Luk: {a.description[:40]}", key=f"rv:close-action:{a.id}"
             ):
@@ -170,14 +150,7 @@ with st.form(f"rv:action:{pk}", clear_on_submit=True):
     add = st.form_submit_button("Tilføj handling", key=f"rv:{pk}:action-add")
 if add:
     try:
-        repo.add_action(
-            db,
-            pk,
-            description=what,
-            owner=owner,
-            deadline=deadline,
-            who=who,
-        )
+        repo.add_action(db, pk, description=what, owner=owner, deadline=deadline, who=who)
     except ReviewError as exc:
         st.error(f"Handlingen er ikke gemt. {exc}")
     else:

@@ -1,7 +1,9 @@
 """Stikprøver: a manager creates a review round (population, sample size, seed), jobmaal
 draws the stratified sample from the imported sanction cases, and the manager assigns
 the cases to reviewers. Leaders only. Cases are named by their draw number here; the
-case reference itself is shown only on the review form.
+case reference itself is shown only on the review form. The data comes from
+``pagedata_review.rounds_page`` and ``assignment`` (builds), the draw from its
+``draw_round`` action; this script lays them out and runs the register's actions.
 """
 
 from __future__ import annotations
@@ -9,18 +11,16 @@ from __future__ import annotations
 import random
 from datetime import date
 
-import polars as pl
 import streamlit as st
 
 from dashboard import auth, components, pickers, review_data
+from dashboard.pagedata_review import assignment, draw_round, rounds_page
 from data_connectors.review import ConflictError, ReviewError
 from data_connectors.review import repository as repo
 from domain.canonical import MATCH_GROUPS_KH, SANCTION_TYPES
-from domain.review import ROUND_STATUSES, RoundSpec
-from metrics import danish, review
+from domain.review import RoundSpec
 
 PAGE = "stikproever"
-STRATA_LABELS = {"match_group": "Matchgruppe", "sanction_type": "Sanktionstype", "team": "Team"}
 
 viewer = auth.require("review_rounds")
 db = review_data.db()
@@ -34,21 +34,16 @@ st.caption(
 )
 
 cases = review_data.sanction_cases()
+page = rounds_page(db, cases)
 muni = pickers.pick_municipality(PAGE)
-name = pickers.municipality_name(muni)
 
-with st.expander("Opret en ny runde", expanded=not repo.list_rounds(db), icon=":material/add:"):
-    if cases.is_empty():
+with st.expander("Opret en ny runde", expanded=not page.rounds, icon=":material/add:"):
+    if not page.has_cases:
         st.info(
             "Der er ingen sanktionssager i lageret. Indlæs sagssystemets udtræk af "
             "sanktionssager (skabelonen sanction_cases) på siden Data."
         )
     else:
-        teams = (
-            sorted(t for t in cases["team"].drop_nulls().unique().to_list())
-            if "team" in cases.columns
-            else []
-        )
         with st.form("rv:new-round"):
             title = st.text_input("Navn på runden", key="rv:name", placeholder="fx 1. kvartal")
             c1, c2 = st.columns(2)
@@ -63,7 +58,9 @@ with st.expander("Opret en ny runde", expanded=not repo.list_rounds(db), icon=":
                 "Matchgrupper (tom: alle)", list(MATCH_GROUPS_KH), key="rv:groups"
             )
             chosen_teams = (
-                st.multiselect("Teams (tom: alle)", teams, key="rv:teams") if teams else []
+                st.multiselect("Teams (tom: alle)", list(page.teams), key="rv:teams")
+                if page.teams
+                else []
             )
             c3, c4 = st.columns(2)
             size = c3.number_input("Stikprøvens størrelse", 1, 1000, 30, key="rv:size")
@@ -91,55 +88,22 @@ with st.expander("Opret en ny runde", expanded=not repo.list_rounds(db), icon=":
                     match_groups=tuple(groups),
                     teams=tuple(chosen_teams),
                 )
-                pop = review.population(cases, spec)
-                if pop.is_empty():
-                    raise ReviewError(
-                        f"Ingen sanktionssager for {name} i den valgte periode og population."
-                    )
-                sample = review.draw_sample(
-                    pop, size=spec.sample_size, seed=spec.seed, strata=spec.strata
-                )
-                rid = repo.create_round(
-                    db,
-                    spec,
-                    sample,
-                    population_size=pop.height,
-                    population_sha256=review.population_fingerprint(pop),
-                    who=who,
-                )
+                rid, done = draw_round(db, cases, spec, who=who)
             except (ValueError, ReviewError) as exc:
                 st.error(f"Runden er ikke oprettet: {exc}")
             else:
                 st.session_state["rv:round"] = rid
-                st.success(
-                    f"Runden «{spec.name}» er oprettet: {danish.number(sample.height)} sager "
-                    f"trukket blandt {danish.number(pop.height)}."
-                )
+                st.success(done)
+                page = rounds_page(db, cases)
 
-rounds = repo.list_rounds(db)
-if not rounds:
+if not page.rounds:
     st.info("Der er endnu ingen runder.")
     st.stop()
 
 st.subheader("Runder")
-components.table(
-    pl.DataFrame(
-        {
-            "Runde": [r.name for r in rounds],
-            "Kommune": [pickers.municipality_name(r.municipality_code) for r in rounds],
-            "Periode": [f"{r.period_start:%d-%m-%Y} – {r.period_end:%d-%m-%Y}" for r in rounds],
-            "Population": [r.population_size for r in rounds],
-            "Stikprøve": [r.n_cases for r in rounds],
-            "Gennemgået": [r.n_reviewed for r in rounds],
-            "Frø": [str(r.seed) for r in rounds],
-            "Status": [ROUND_STATUSES.get(r.status, r.status) for r in rounds],
-            "Oprettet af": [r.created_by for r in rounds],
-        }
-    ),
-    numbers=("Population", "Stikprøve", "Gennemgået"),
-)
+components.table(page.table, numbers=("Population", "Stikprøve", "Gennemgået"))
 
-by_id = {r.id: r for r in rounds}
+by_id = {r.id: r for r in page.rounds}
 ids = list(by_id)
 default = st.session_state.get("rv:round")
 chosen = st.selectbox(
@@ -149,30 +113,15 @@ chosen = st.selectbox(
     format_func=lambda i: by_id[i].name,
     key="rv:pick",
 )
-rnd = by_id[chosen]
-st.caption(
-    f"Stikprøve på {rnd.n_cases} af {rnd.population_size} sager, frø {rnd.seed}, fordelt på "
-    f"{' × '.join(STRATA_LABELS.get(x, x) for x in rnd.strata).lower()}. "
-    f"Gennemgået: {rnd.n_reviewed} af {rnd.n_cases} "
-    f"({danish.number(review.progress(rnd.n_cases, rnd.n_reviewed), '.0f')} %)."
-)
+assign = assignment(db, by_id[chosen])
+rnd = assign.round
+st.caption(assign.caption)
 
 st.subheader("Tildeling")
 if "rv:flash" in st.session_state:
     st.success(st.session_state.pop("rv:flash"))
-round_cases = repo.round_cases(db, rnd.id)
-frame = pl.DataFrame(
-    {
-        "id": [c.id for c in round_cases],
-        "Nr.": [c.draw_order for c in round_cases],
-        "Stratum": [c.stratum for c in round_cases],
-        "Afgørelsesdato": [f"{c.decision_date:%d-%m-%Y}" for c in round_cases],
-        "Gennemgået": ["ja" if c.verdict else "" for c in round_cases],
-        "Tildelt": [c.assigned_to or "" for c in round_cases],
-    }
-)
 edited = st.data_editor(
-    frame.to_pandas(),
+    assign.frame.to_pandas(),
     hide_index=True,
     disabled=["id", "Nr.", "Stratum", "Afgørelsesdato", "Gennemgået"],
     column_config={"id": None},
@@ -193,17 +142,15 @@ if c1.button("Gem tildelinger", key=f"rv:save-assign:{rnd.id}", type="primary"):
         st.session_state["rv:flash"] = f"{n} tildelinger gemt."
         st.rerun()
 
-if rnd.status == "aaben":
-    if c2.button("Afslut runden", key=f"rv:close:{rnd.id}"):
-        try:
-            repo.set_round_status(db, rnd.id, "afsluttet", expected_version=rnd.version, who=who)
-        except (ConflictError, ReviewError) as exc:
-            st.error(str(exc))
-        else:
-            st.rerun()
-elif c2.button("Genåbn runden", key=f"rv:reopen:{rnd.id}"):
+# An open round can be closed, a closed one reopened.
+label, new_status, action = (
+    ("Afslut runden", "afsluttet", "close")
+    if rnd.status == "aaben"
+    else ("Genåbn runden", "aaben", "reopen")
+)
+if c2.button(label, key=f"rv:{action}:{rnd.id}"):
     try:
-        repo.set_round_status(db, rnd.id, "aaben", expected_version=rnd.version, who=who)
+        repo.set_round_status(db, rnd.id, new_status, expected_version=rnd.version, who=who)
     except (ConflictError, ReviewError) as exc:
         st.error(str(exc))
     else:
