@@ -165,22 +165,50 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     structures = _structures(df, metric)
     # ties for the smallest are broken by area, group and period: one cell, always the same
     df = df.sort("area_code", "group", "period_start").with_row_index("_idx")
+    # What does not change between rounds is computed once: per structure a dense integer
+    # id of its key, its part and total masks. The rows are ordered by size (then
+    # ``_idx``) and numbered (``_pos``): a key's candidate with the lowest number is its
+    # smallest shown part. Each round is then one group-by on an integer per structure.
+    work = (
+        df.select(
+            "_idx",
+            "_size",
+            "suppressed",
+            *[
+                col
+                for i, (key, part, total) in enumerate(structures)
+                for col in (
+                    pl.struct(key).rank("dense").alias(f"_g{i}"),
+                    part.fill_null(False).alias(f"_p{i}"),
+                    total.fill_null(False).alias(f"_t{i}"),
+                )
+            ],
+        )
+        .sort("_size", "_idx")
+        .with_row_index("_pos")
+    )
+    sup = work.get_column("suppressed").clone()
     for _ in range(MAX_ROUNDS):
-        before = int(df["suppressed"].sum())
-        for key, part, total in structures:
-            sup = pl.col("suppressed")
-            p = part.fill_null(False)
-            shown_total = (total.fill_null(False) & ~sup).any().over(key)
-            lone = (sup & p).sum().over(key) == 1
-            candidate = p & ~sup & (pl.col("_size") > 0)
-            first = (
-                pl.col("_idx").filter(candidate).sort_by(pl.col("_size").filter(candidate)).first()
+        before = int(sup.sum())
+        for i in range(len(structures)):
+            s, p = pl.col("suppressed"), pl.col(f"_p{i}")
+            extra = (
+                work.with_columns(sup)
+                .group_by(f"_g{i}")
+                .agg(
+                    ((s & p).sum() == 1).alias("_lone"),
+                    (pl.col(f"_t{i}") & ~s).any().alias("_shown"),
+                    pl.col("_pos").filter(p & ~s & (pl.col("_size") > 0)).min().alias("_first"),
+                )
+                .filter(pl.col("_lone") & pl.col("_shown") & pl.col("_first").is_not_null())
+                .get_column("_first")
             )
-            extra = shown_total & lone & candidate & (pl.col("_idx") == first.over(key))
-            df = df.with_columns((sup | extra.fill_null(False)).alias("suppressed"))
-        if int(df["suppressed"].sum()) == before:
+            if extra.len():
+                sup = sup.scatter(extra, True)
+        if int(sup.sum()) == before:
             break
-    return df.drop("_region", "_year", "_size", "_idx")
+    shown = work.select("_idx", sup).sort("_idx").get_column("suppressed")
+    return df.with_columns(shown).drop("_region", "_year", "_size", "_idx")
 
 
 def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) -> pl.DataFrame:
