@@ -14,7 +14,7 @@ value, numerator and denominator null and ``suppressed`` True. Counts of activit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 import polars as pl
@@ -23,7 +23,7 @@ from domain import areas
 from domain.canonical import COUNTRY_CODE, TOTAL
 from domain.periods import parse_period
 from domain.registry import MetricDef
-from metrics.kpis import KEY, RAW_SCHEMA
+from metrics.kpis import KEY, RAW_SCHEMA, Inputs, memoized
 
 MIN_PERSONS = 5
 
@@ -211,6 +211,27 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     return df.with_columns(shown).drop("_region", "_year", "_size", "_idx")
 
 
+def protected(
+    inputs: Inputs,
+    metric: MetricDef,
+    breakdown: str | None,
+    countries: Sequence[str] | None,
+    raw: Callable[[], pl.DataFrame],
+) -> pl.DataFrame:
+    """``protect`` of the metric's native-grain frame ``raw()`` (every area and month),
+    once per data version and selection (``kpis.memoized``): the series, comparisons and
+    target evaluations of every page share it. ``raw`` is only called when not kept."""
+    key = protected_key(metric, breakdown, countries)
+    return memoized(inputs, key, lambda: protect(only_native_grain(raw(), metric), metric))
+
+
+def protected_key(
+    metric: MetricDef, breakdown: str | None, countries: Sequence[str] | None
+) -> tuple[object, ...]:
+    """The cache key of ``protected`` (also used by ``metrics.api``)."""
+    return ("protected", metric.id, breakdown, tuple(countries) if countries else None)
+
+
 def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) -> pl.DataFrame:
     """Raw frame -> public series: value computed, small figures suppressed, sorted.
 
@@ -363,5 +384,7 @@ __all__ = [
     "finalize",
     "only_native_grain",
     "protect",
+    "protected",
+    "protected_key",
     "restrict_areas",
 ]
