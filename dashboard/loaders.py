@@ -4,8 +4,8 @@ Every cached call takes a ``StoreKey``: the data dir, the database URL and a dig
 signature of the store's files (path, size, mtime; a short key, so hashing the arguments
 of a cached call costs next to nothing). A new import changes the signature, so new data
 shows up at once; while nothing changes, switching municipality or target hits the cache.
-The aggregate datasets are collected into memory once per signature
-(``st.cache_resource``) so a cold metrics call never re-reads them; person tables stay
+The aggregate datasets are read into memory once per signature (``st.cache_resource``),
+each when a metric first uses it, so a metrics call never re-reads them; person tables stay
 lazy scans of their (partitioned) Parquet files, read only by a KPI that needs them and
 only in the columns and partitions its plan needs. The inputs carry the signature as
 their version, so ``metrics`` computes each metric once per data version and selection
@@ -78,12 +78,11 @@ def version(key: StoreKey) -> str:
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def inputs(key: StoreKey) -> api.VersionedInputs:
-    """Everything loaded: aggregates in memory, person tables as lazy scans."""
+    """Everything loaded: aggregates read into memory when a metric first uses one,
+    person tables as lazy scans."""
     scans = _store(key).inputs()
     aggregates = [name for name in scans if name not in PERSON_TABLES]
-    read = pl.collect_all([scans[name] for name in aggregates])  # the files read in parallel
-    frames = {**scans, **{name: df.lazy() for name, df in zip(aggregates, read, strict=True)}}
-    return api.VersionedInputs(frames, version=version(key))
+    return api.VersionedInputs(scans, version=version(key), collect_on_use=aggregates)
 
 
 # -- store status ----------------------------------------------------------------------

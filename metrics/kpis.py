@@ -44,6 +44,10 @@ class VersionedInputs(dict[str, pl.LazyFrame]):
     and selection, so every page and session that asks for the same metric of the same
     data gets the one computation. A new version (a new import) is a new key; old entries
     age out of the bounded cache. Plain dicts are never cached.
+
+    ``collect_on_use`` names frames (small aggregate tables scanned from files) read into
+    memory the first time a metric asks for one (``inputs[name]`` or ``.get``), then kept:
+    a page reads only the tables its metrics use, and each once.
     """
 
     def __init__(
@@ -51,9 +55,25 @@ class VersionedInputs(dict[str, pl.LazyFrame]):
         frames: Mapping[str, pl.LazyFrame] | Iterable[tuple[str, pl.LazyFrame]],
         *,
         version: str,
+        collect_on_use: Iterable[str] = (),
     ):
         super().__init__(frames)
         self.version = version
+        self._pending = set(collect_on_use) & set(self)
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> pl.LazyFrame:
+        if name in self._pending:
+            with self._lock:
+                if name in self._pending:
+                    super().__setitem__(name, super().__getitem__(name).collect().lazy())
+                    self._pending.discard(name)
+        return super().__getitem__(name)
+
+    def get(  # type: ignore[override]
+        self, name: str, default: pl.LazyFrame | None = None
+    ) -> pl.LazyFrame | None:
+        return self[name] if name in self else default  # noqa: SIM401  (collects on use)
 
 
 _RAW_CACHE: OrderedDict[tuple[object, ...], pl.DataFrame] = OrderedDict()

@@ -147,6 +147,8 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     df = raw.with_columns(suppress_expr(metric).alias("suppressed"))
     if not metric.person_based or df.is_empty():
         return df
+    if not df.get_column("suppressed").any():  # no cell suppressed: no lone cell anywhere
+        return df.sort("area_code", "group", "period_start")
     regions = areas.municipalities().select(
         pl.col("code").alias("area_code"), pl.col("region_code").alias("_region")
     )
@@ -188,9 +190,11 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
         .with_row_index("_pos")
     )
     sup = work.get_column("suppressed").clone()
+    # a structure without parts in this frame (no groups, no regions) has nothing to do
+    active = [i for i in range(len(structures)) if work.get_column(f"_p{i}").any()]
     for _ in range(MAX_ROUNDS):
         before = int(sup.sum())
-        for i in range(len(structures)):
+        for i in active:
             s, p = pl.col("suppressed"), pl.col(f"_p{i}")
             extra = (
                 work.with_columns(sup)
