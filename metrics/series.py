@@ -171,8 +171,20 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     # id of its key, its part and total masks. The rows are ordered by size (then
     # ``_idx``) and numbered (``_pos``): a key's candidate with the lowest number is its
     # smallest shown part. Each round is then one group-by on an integer per structure.
+    # each key column as a dense integer code (0 for null), then a key as one integer
+    key_cols = list(dict.fromkeys(c for key, _, _ in structures for c in key))
+    codes = df.select(pl.col(c).rank("dense").fill_null(0).cast(pl.Int64) for c in key_cols)
+    base = {c: int(codes.get_column(c).max() or 0) + 1 for c in key_cols}
+
+    def key_id(key: list[str]) -> pl.Expr:
+        out = pl.lit(0, pl.Int64)
+        for c in key:
+            out = out * base[c] + pl.col(f"_code_{c}")
+        return out
+
     work = (
-        df.select(
+        df.with_columns(codes.select(pl.all().name.prefix("_code_")))
+        .select(
             "_idx",
             "_size",
             "suppressed",
@@ -180,7 +192,7 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
                 col
                 for i, (key, part, total) in enumerate(structures)
                 for col in (
-                    pl.struct(key).rank("dense").alias(f"_g{i}"),
+                    key_id(key).alias(f"_g{i}"),
                     part.fill_null(False).alias(f"_p{i}"),
                     total.fill_null(False).alias(f"_t{i}"),
                 )
