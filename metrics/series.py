@@ -174,7 +174,7 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     # each key column as a dense integer code (0 for null), then a key as one integer
     key_cols = list(dict.fromkeys(c for key, _, _ in structures for c in key))
     codes = df.select(pl.col(c).rank("dense").fill_null(0).cast(pl.Int64) for c in key_cols)
-    base = {c: int(codes.get_column(c).max() or 0) + 1 for c in key_cols}
+    base = {c: codes.get_column(c).n_unique() + 1 for c in key_cols}  # codes 0..n
 
     def key_id(key: list[str]) -> pl.Expr:
         out = pl.lit(0, pl.Int64)
