@@ -201,7 +201,8 @@ def bench_pages(repeat: int, label: str = "the demo store", fresh_repeat: int = 
     print(f"\nPage data build on {label} ({MUNI}, {YEAR}; {store_size(data_dir)})")
     print(
         f"fresh processes: median of {fresh_repeat} (imports before timing: "
-        f"{statistics.median(imports):.1f} s); in-process: median of {repeat}"
+        f"{statistics.median(imports):.1f} s); in-process: median of {repeat}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     head = ("first-ever", "disk-warm", "cold in-proc", "warm")
     print(f"{'page (ms)':<16}" + "".join(f"{h:>14}" for h in head) + f"{'first/warm':>12}")
