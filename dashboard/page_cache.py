@@ -1,10 +1,12 @@
 """A persistent cache of what the pages show, per data version: a fresh process (a restart,
 a second server process) reads a page's figures from disk instead of computing them again.
 
-Layout: ``<data dir>/cache/pages/<version>/<name>-<digest of the arguments>.parquet``,
+Layout: ``<data dir>/cache/pages/<version>-<code>/<name>-<digest of the arguments>.parquet``,
 next to the store (``<data dir>/store``, whose file signature is the version, so the
-cache never changes the version). A new import is a new version and so a new folder; the
-folders of other versions are removed when the first file of a new version is written.
+cache never changes the version); ``<code>`` is a fingerprint of the code that computes
+the figures (``CODE``), so an upgraded jobmaal never reads figures an older one computed.
+A new import is a new version and so a new folder; the folders of other versions are
+removed when the first file of a new version is written.
 Files are written to a temporary file and renamed (a reader never sees half a file), with
 mode 0600 in folders of mode 0700.
 
@@ -44,9 +46,29 @@ first-ever build)."""
 
 SMALL = 5  # the small-number rule: no shown count of persons below this
 
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _code_fingerprint() -> str:
+    """Name, size and time of every source file the figures come from (domain, metrics,
+    the dashboard's loaders and this module)."""
+    files = sorted(
+        [
+            *(_ROOT / "domain").rglob("*.py"),
+            *(_ROOT / "metrics").rglob("*.py"),
+            _ROOT / "dashboard" / "loaders.py",
+            Path(__file__).resolve(),
+        ]
+    )
+    sig = [(str(p.relative_to(_ROOT)), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    return hashlib.sha256(repr(sig).encode("utf-8")).hexdigest()[:12]
+
+
+CODE = _code_fingerprint()
+
 
 def folder(data_dir: Path, version: str) -> Path:
-    return Path(data_dir) / "cache" / "pages" / version
+    return Path(data_dir) / "cache" / "pages" / f"{version}-{CODE}"
 
 
 def clear(data_dir: Path) -> None:
