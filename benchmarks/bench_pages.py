@@ -6,10 +6,21 @@ Usage::
 
 Without ``--data-dir`` the demo store is built in a temporary folder, once per store size
 of ``--scale`` (1: the demo; 10: the demo with ten times its person records,
-``data_connectors.demo.scaled``), and the tables are printed per size. For every page the
-script makes the same cached calls the page makes (``dashboard.loaders``), first with
-empty caches (cold), then again (warm), and prints the times side by side with their
-ratio. A second table compares the Polars path of one figure (every municipality's 2022
+``data_connectors.demo.scaled``). For every page the script makes the same cached calls
+the page makes (``dashboard.loaders``) and times them four ways:
+
+* **first-ever**: a fresh process (modules imported first, not timed: the server has them
+  loaded before a page is asked for), the store built, no cache of any kind, the
+  persistent page cache (``dashboard.page_cache``) emptied: the first page view after an
+  import;
+* **disk-warm**: a fresh process again, with the persistent page cache filled by the
+  first-ever run: a restart or a second server process;
+* **cold in-process**: in this process with every cache emptied (Streamlit's, the metrics'
+  per-version cache and the page cache) but Polars and the modules warmed up;
+* **warm**: the same call again (Streamlit's cache).
+
+The tables are printed per store size and then side by side (demo against 10x). A second
+table compares the Polars path of one figure (every municipality's 2022
 average of long-term unemployed, as ``ranking`` computes it) with a naive row-by-row
 Python computation of the same numbers, and checks that they agree.
 """
@@ -20,6 +31,7 @@ import argparse
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -164,24 +176,129 @@ def _time(fn: Callable[[], object]) -> float:
     return time.perf_counter() - t0
 
 
-def bench_pages(repeat: int, label: str = "the demo store") -> None:
+def _data_dir() -> Path:
+    from dashboard import loaders
+
+    return Path(loaders.store_key()[0])
+
+
+def _clear_all() -> None:
+    """Every cache emptied: Streamlit's, the metrics' per-version one, the page cache."""
+    from dashboard import page_cache
     from metrics import kpis
 
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    kpis.clear_cache()
+    page_cache.clear(_data_dir())
+
+
+def child(page: str) -> None:
+    """Run in a fresh process (``--child PAGE``): import, then time one page's build and
+    print the milliseconds (the import time on a second line)."""
+    t0 = time.perf_counter()
     builders = page_builders()
+    from dashboard import loaders, pagedata, sections  # noqa: F401  (what the server has loaded)
+
+    imported = time.perf_counter() - t0
+    cpu = time.process_time()
+    print(f"{_time(builders[page]) * 1e3:.1f}")
+    print(f"{imported * 1e3:.1f}")
+    print(f"{(time.process_time() - cpu) * 1e3:.1f}")
+
+
+def _fresh(page: str, data_dir: Path) -> tuple[float, float, float]:
+    """Wall time of the page's build in a fresh process, its imports, and the build's CPU
+    time (all threads; less sensitive than wall time to other jobs on the machine)."""
+    env = {**os.environ, "JOBMAAL_DATA_DIR": str(data_dir)}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", page],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[-3]) / 1e3, float(out[-2]) / 1e3, float(out[-1]) / 1e3
+
+
+Timings = dict[str, dict[str, float]]
+
+
+def store_size(data_dir: Path) -> str:
+    """Person records and bytes on disk of the store, for the tables' headers."""
+    from data_connectors.store import Store
+
+    store = Store(data_dir)
+    files = [p for p in store.root.rglob("*.parquet")]
+    rows = sum(
+        store.scan_person(t).select(pl.len()).collect().item() for t in store.person_tables()
+    )
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    return f"{rows:,} person rows, {mb:.1f} MB"
+
+
+def bench_pages(repeat: int, label: str = "the demo store", fresh_repeat: int = 1) -> Timings:
+    from dashboard import page_cache
+
+    builders = page_builders()
+    data_dir = _data_dir()
     cold: dict[str, list[float]] = defaultdict(list)
     warm: dict[str, list[float]] = defaultdict(list)
+    first: dict[str, list[float]] = defaultdict(list)
+    disk: dict[str, list[float]] = defaultdict(list)
+    first_cpu: dict[str, list[float]] = defaultdict(list)
+    imports: list[float] = []
+    for _ in range(fresh_repeat):
+        for name in builders:
+            page_cache.clear(data_dir)
+            t, imp, cpu = _fresh(name, data_dir)  # first-ever: nothing cached anywhere
+            first[name].append(t)
+            first_cpu[name].append(cpu)
+            imports.append(imp)
+            disk[name].append(_fresh(name, data_dir)[0])  # restart: the page cache filled
     for _ in range(repeat):
         for name, fn in builders.items():
-            st.cache_data.clear()
-            st.cache_resource.clear()
-            kpis.clear_cache()  # the metrics' own per-version cache too: truly cold
+            _clear_all()
             cold[name].append(_time(fn))
             warm[name].append(_time(fn))
-    print(f"\nPage data build on {label} ({MUNI}, {YEAR}); median of {repeat} runs")
-    print(f"{'page':<16}{'cold (ms)':>12}{'warm (ms)':>12}{'cold/warm':>12}")
+    print(f"\nPage data build on {label} ({MUNI}, {YEAR}; {store_size(data_dir)})")
+    print(
+        f"fresh processes: median of {fresh_repeat} (imports before timing: "
+        f"{statistics.median(imports):.1f} s); in-process: median of {repeat}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    head = ("first-ever", "first CPU", "disk-warm", "cold in-proc", "warm")
+    print(f"{'page (ms)':<16}" + "".join(f"{h:>14}" for h in head) + f"{'first/warm':>12}")
+    out: Timings = {}
     for name in builders:
-        c, w = statistics.median(cold[name]), statistics.median(warm[name])
-        print(f"{name:<16}{c * 1e3:>12.1f}{w * 1e3:>12.2f}{c / max(w, 1e-9):>11.0f}x")
+        row = {
+            "first-ever": statistics.median(first[name]),
+            "first CPU": statistics.median(first_cpu[name]),
+            "disk-warm": statistics.median(disk[name]),
+            "cold in-proc": statistics.median(cold[name]),
+            "warm": statistics.median(warm[name]),
+        }
+        out[name] = row
+        ratio = row["first-ever"] / max(row["warm"], 1e-9)
+        print(f"{name:<16}" + "".join(f"{row[h] * 1e3:>14.1f}" for h in head) + f"{ratio:>11.0f}x")
+    return out
+
+
+def side_by_side(by_store: dict[str, Timings]) -> None:
+    """One row per page and way of timing, one column per store size, and their ratio."""
+    labels = list(by_store)
+    print("\nPage data build side by side (ms)")
+    print(
+        f"{'page':<16}{'timing':<14}"
+        + "".join(f"{lb:>12}" for lb in labels)
+        + (f"{labels[-1] + '/' + labels[0]:>12}" if len(labels) > 1 else "")
+    )
+    pages = list(next(iter(by_store.values())))
+    for page in pages:
+        for how in ("first-ever", "first CPU", "disk-warm", "cold in-proc", "warm"):
+            vals = [by_store[lb][page][how] for lb in labels]
+            ratio = f"{vals[-1] / max(vals[0], 1e-9):>11.2f}x" if len(vals) > 1 else ""
+            print(f"{page:<16}{how:<14}" + "".join(f"{v * 1e3:>12.1f}" for v in vals) + ratio)
 
 
 def naive_yearly_average(rows: list[dict[str, object]]) -> dict[str, float]:
@@ -234,16 +351,22 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, help="an existing store (default: build demo)")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--scale", default="1", help="store sizes, e.g. 1,10 (x the demo)")
+    ap.add_argument("--fresh-repeat", type=int, default=1, help="fresh processes per page")
+    ap.add_argument("--child", help=argparse.SUPPRESS)  # internal: one page, fresh process
     args = ap.parse_args()
     _quiet_streamlit()
+    if args.child:
+        child(args.child)
+        return
     if args.data_dir is not None:
         os.environ["JOBMAAL_DATA_DIR"] = str(args.data_dir)
-        bench_pages(args.repeat, f"the store at {args.data_dir}")
+        bench_pages(args.repeat, f"the store at {args.data_dir}", args.fresh_repeat)
         bench_polars_vs_naive(args.repeat)
         return
     from data_connectors.demo.scaled import build_scaled_demo
     from data_connectors.store import Store
 
+    by_store: dict[str, Timings] = {}
     for factor in (int(x) for x in args.scale.split(",")):
         tmp = Path(tempfile.mkdtemp(prefix=f"jobmaal-bench-{factor}x-")) / "data"
         t0 = time.perf_counter()
@@ -251,7 +374,10 @@ def main() -> None:
         print(f"{factor}x demo store built in {time.perf_counter() - t0:.1f} s at {tmp}")
         os.environ["JOBMAAL_DATA_DIR"] = str(tmp)
         _quiet_streamlit()
-        bench_pages(args.repeat, f"the {factor}x demo store")
+        by_store[f"{factor}x"] = bench_pages(
+            args.repeat, f"the {factor}x demo store", args.fresh_repeat
+        )
+    side_by_side(by_store)
     bench_polars_vs_naive(args.repeat)
 
 

@@ -1,10 +1,11 @@
 """Cached data access for the pages: Store reads and metrics calls behind st.cache_*.
 
-Every cached call takes a ``StoreKey``: the data dir, the database URL and a signature of
-the store's files (path, size, mtime). A new import changes the signature, so new data
+Every cached call takes a ``StoreKey``: the data dir, the database URL and a digest of the
+signature of the store's files (path, size, mtime; a short key, so hashing the arguments
+of a cached call costs next to nothing). A new import changes the signature, so new data
 shows up at once; while nothing changes, switching municipality or target hits the cache.
-The aggregate datasets are collected into memory once per signature
-(``st.cache_resource``) so a cold metrics call never re-reads them; person tables stay
+The aggregate datasets are read into memory once per signature (``st.cache_resource``),
+each when a metric first uses it, so a metrics call never re-reads them; person tables stay
 lazy scans of their (partitioned) Parquet files, read only by a KPI that needs them and
 only in the columns and partitions its plan needs. The inputs carry the signature as
 their version, so ``metrics`` computes each metric once per data version and selection
@@ -14,7 +15,7 @@ for every page and session (``metrics.api.VersionedInputs``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
+from dashboard import page_cache
 from dashboard.export import Footnote
 from data_connectors import plans
 from data_connectors.demo import is_demo_source
@@ -37,7 +39,7 @@ from metrics import api, rates
 
 RECONCILIATIONS = api.RECONCILIATIONS
 
-StoreKey = tuple[str, str, tuple[tuple[str, int, int], ...]]
+StoreKey = tuple[str, str, str]
 Inputs = Mapping[str, pl.LazyFrame]
 
 
@@ -61,7 +63,8 @@ def store_key() -> StoreKey:
     """Where the store is and what is in it now (cheap: a few ``stat`` calls)."""
     s = Settings()
     store = Store.from_settings(s)
-    return (str(store.data_dir), s.db_url, _signature(store))
+    digest = hashlib.sha256(repr(_signature(store)).encode("utf-8")).hexdigest()
+    return (str(store.data_dir), s.db_url, digest)
 
 
 def _store(key: StoreKey) -> Store:
@@ -69,26 +72,38 @@ def _store(key: StoreKey) -> Store:
 
 
 def version(key: StoreKey) -> str:
-    """A short name of the data version (the store signature)."""
+    """A short name of the data version (the store and its signature)."""
     return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:16]
 
 
 @st.cache_resource(max_entries=3, show_spinner=False)
 def inputs(key: StoreKey) -> api.VersionedInputs:
-    """Everything loaded: aggregates in memory, person tables as lazy scans."""
-    frames = {
-        name: lf if name in PERSON_TABLES else lf.collect().lazy()
-        for name, lf in _store(key).inputs().items()
-    }
-    return api.VersionedInputs(frames, version=version(key))
+    """Everything loaded: aggregates read into memory when a metric first uses one,
+    person tables as lazy scans."""
+    scans = _store(key).inputs()
+    aggregates = [name for name in scans if name not in PERSON_TABLES]
+    return api.VersionedInputs(scans, version=version(key), collect_on_use=aggregates)
 
 
 # -- store status ----------------------------------------------------------------------
 
 
+def _kept(
+    key: StoreKey, name: str, args: tuple[object, ...], build: Callable[[], pl.DataFrame]
+) -> pl.DataFrame:
+    """``build()`` through the persistent per-version cache (``dashboard.page_cache``)."""
+    return page_cache.frame(Path(key[0]), version(key), name, args, build)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def loaded(key: StoreKey) -> frozenset[str]:
+    """The datasets and person tables in the store (nothing read)."""
+    return frozenset(_store(key).inputs())
+
+
 @st.cache_data(max_entries=8, show_spinner=False)
 def status(key: StoreKey) -> pl.DataFrame:
-    return _store(key).status()
+    return _kept(key, "status", (), lambda: _store(key).status())
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -192,7 +207,12 @@ def get_metric(metric_id: str) -> MetricDef:
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def benchmark_table(key: StoreKey, municipality: str) -> pl.DataFrame:
-    return api.benchmark_table(inputs(key), municipality=municipality)
+    return _kept(
+        key,
+        "benchmark_table",
+        (municipality,),
+        lambda: api.benchmark_table(inputs(key), municipality=municipality),
+    )
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -204,13 +224,18 @@ def kpi_series(
     start: str | None = None,
     end: str | None = None,
 ) -> pl.DataFrame:
-    return api.kpi_series(
-        inputs(key),
-        metric_id,
-        area_codes=list(area_codes) if area_codes is not None else None,
-        breakdown=breakdown,
-        start=start,
-        end=end,
+    return _kept(
+        key,
+        "kpi_series",
+        (metric_id, area_codes, breakdown, start, end),
+        lambda: api.kpi_series(
+            inputs(key),
+            metric_id,
+            area_codes=list(area_codes) if area_codes is not None else None,
+            breakdown=breakdown,
+            start=start,
+            end=end,
+        ),
     )
 
 
@@ -235,14 +260,19 @@ def comparison(
         if group_id == OWN_GROUP
         else next((g for g in comparison_groups() if g.id == group_id), None)
     )
-    return api.comparison(
-        inputs(key),
-        metric_id,
-        municipality=municipality,
-        start=start,
-        end=end,
-        group=group,
-        breakdown=breakdown,
+    return _kept(
+        key,
+        "comparison",
+        (metric_id, municipality, start, end, group, breakdown),
+        lambda: api.comparison(
+            inputs(key),
+            metric_id,
+            municipality=municipality,
+            start=start,
+            end=end,
+            group=group,
+            breakdown=breakdown,
+        ),
     )
 
 
@@ -253,7 +283,9 @@ def reconciliation(key: StoreKey, person_metric: str, aggregate_metric: str) -> 
 
 @st.cache_data(max_entries=512, show_spinner=False)
 def ranking(key: StoreKey, metric_id: str, year: int | None = None) -> pl.DataFrame:
-    return api.ranking(inputs(key), metric_id, year=year)
+    return _kept(
+        key, "ranking", (metric_id, year), lambda: api.ranking(inputs(key), metric_id, year=year)
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -265,13 +297,17 @@ def labour_force(key: StoreKey) -> pl.DataFrame:
 @st.cache_data(max_entries=512, show_spinner=False)
 def ranking_per_labour_force(key: StoreKey, metric_id: str, year: int) -> pl.DataFrame:
     """The year's ranking per 100 in the labour force (empty when no table gives it)."""
-    lf = labour_force(key)
-    if lf.is_empty():
-        return ranking(key, metric_id, year).clear()
-    metric = api.get_metric(metric_id)
-    return rates.ranking_per_labour_force(
-        ranking(key, metric_id, year), lf, year=year, better=metric.better
-    )
+
+    def build() -> pl.DataFrame:
+        lf = labour_force(key)
+        if lf.is_empty():
+            return ranking(key, metric_id, year).clear()
+        metric = api.get_metric(metric_id)
+        return rates.ranking_per_labour_force(
+            ranking(key, metric_id, year), lf, year=year, better=metric.better
+        )
+
+    return _kept(key, "ranking_per_labour_force", (metric_id, year), build)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -368,7 +404,13 @@ def evaluate_targets(
     key: StoreKey, plan_path: str, mtime: int, as_of: str | None = None
 ) -> list[api.TargetResult]:
     """The plan's targets judged (typed results), as ``evaluate_plan`` gives them as rows."""
-    return api.evaluate_targets(inputs(key), load_plan(plan_path, mtime), as_of=as_of)
+    return page_cache.results(
+        Path(key[0]),
+        version(key),
+        "evaluate_targets",
+        (plan_path, mtime, as_of),
+        lambda: api.evaluate_targets(inputs(key), load_plan(plan_path, mtime), as_of=as_of),
+    )
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

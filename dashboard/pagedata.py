@@ -98,7 +98,7 @@ def plan_page(key: loaders.StoreKey, ref: loaders.PlanRef, as_of: str | None = N
         plan=plan,
         as_of=as_of,
         demo=loaders.is_demo(key),
-        loaded=frozenset(loaders.inputs(key)),
+        loaded=loaders.loaded(key),
         summary=tuple((s, counts[s]) for s in STATUS_ORDER if counts.get(s)),
         targets=views,
     )

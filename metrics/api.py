@@ -11,7 +11,6 @@ has figures about fewer than 5 persons suppressed (value null, ``suppressed`` Tr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -30,7 +29,7 @@ from metrics.evaluate import (
 )
 from metrics.evaluation.explain import METHOD_LABELS, STATUS_LABELS
 from metrics.evaluation.result import Method, Status, TargetResult
-from metrics.kpis import RAW_SCHEMA, MissingInput, VersionedInputs, compute_raw
+from metrics.kpis import RAW_SCHEMA, MissingInput, VersionedInputs, compute_raw, memoized
 from metrics.references import national_casework_reference, national_sanction_reference
 from metrics.sanctions import CHECKLIST, sanction_quality
 from metrics.series import (
@@ -41,6 +40,7 @@ from metrics.series import (
     finalize,
     only_native_grain,
     protect,
+    protected_key,
     restrict_areas,
     suppress_expr,
 )
@@ -126,30 +126,18 @@ def _raw(
     return only_native_grain(raw, metric)
 
 
-_PROTECTED: dict[tuple[object, ...], pl.DataFrame] = {}
-_PROTECTED_SIZE = 256
-_PROTECTED_LOCK = threading.Lock()
-
-
 def _protected(
     inputs: Inputs,
     metric: MetricDef,
     breakdown: str | None,
     countries: Sequence[str] | None,
 ) -> pl.DataFrame:
-    """``protect`` of the raw frame (all areas and months): once per data version."""
-    if not isinstance(inputs, VersionedInputs):
-        return protect(_raw(inputs, metric, breakdown, countries), metric)
-    key = (inputs.version, metric.id, breakdown, tuple(countries) if countries else None)
-    with _PROTECTED_LOCK:
-        hit = _PROTECTED.get(key)
-    if hit is None:
-        hit = protect(_raw(inputs, metric, breakdown, countries), metric)
-        with _PROTECTED_LOCK:
-            if len(_PROTECTED) >= _PROTECTED_SIZE:
-                _PROTECTED.pop(next(iter(_PROTECTED)))  # the oldest entry
-            _PROTECTED[key] = hit
-    return hit
+    """``protect`` of the raw frame (all areas and months): once per data version, the
+    same entry as ``series.protected`` (which the target evaluation reads)."""
+    key = protected_key(metric, breakdown, countries)
+    return memoized(
+        inputs, key, lambda: protect(_raw(inputs, metric, breakdown, countries), metric)
+    )
 
 
 def kpi_series(

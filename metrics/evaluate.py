@@ -65,6 +65,7 @@ from metrics.evaluation.result import (
     TargetResult,
 )
 from metrics.kpis import RAW_SCHEMA, MissingInput, compute_raw
+from metrics.series import protected
 
 Inputs = Mapping[str, pl.LazyFrame]
 
@@ -104,7 +105,9 @@ def evaluate_target(
     except MissingInput as exc:
         missing, raw = str(exc), pl.DataFrame(schema=RAW_SCHEMA)
     as_of_end = parse_period(as_of).end if as_of else None
-    series = steps.target_series(raw, metric, plan.municipality_code, t.group, as_of_end)
+    # the protected frame is shared with the pages' series of the same data version
+    whole = protected(inputs, metric, t.breakdown, t.countries, lambda: raw)
+    series = steps.target_series(whole, metric, plan.municipality_code, t.group, as_of_end)
     cut = as_of_end or steps.last_day(series)
 
     base = steps.baseline(series, metric, t)

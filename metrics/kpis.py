@@ -44,6 +44,10 @@ class VersionedInputs(dict[str, pl.LazyFrame]):
     and selection, so every page and session that asks for the same metric of the same
     data gets the one computation. A new version (a new import) is a new key; old entries
     age out of the bounded cache. Plain dicts are never cached.
+
+    ``collect_on_use`` names frames (small aggregate tables scanned from files) read into
+    memory the first time a metric asks for one (``inputs[name]`` or ``.get``), then kept:
+    a page reads only the tables its metrics use, and each once.
     """
 
     def __init__(
@@ -51,13 +55,29 @@ class VersionedInputs(dict[str, pl.LazyFrame]):
         frames: Mapping[str, pl.LazyFrame] | Iterable[tuple[str, pl.LazyFrame]],
         *,
         version: str,
+        collect_on_use: Iterable[str] = (),
     ):
         super().__init__(frames)
         self.version = version
+        self._pending = set(collect_on_use) & set(self)
+        self._lock = threading.Lock()
+
+    def __getitem__(self, name: str) -> pl.LazyFrame:
+        if name in self._pending:
+            with self._lock:
+                if name in self._pending:
+                    super().__setitem__(name, super().__getitem__(name).collect().lazy())
+                    self._pending.discard(name)
+        return super().__getitem__(name)
+
+    def get(  # type: ignore[override]
+        self, name: str, default: pl.LazyFrame | None = None
+    ) -> pl.LazyFrame | None:
+        return self[name] if name in self else default  # noqa: SIM401  (collects on use)
 
 
 _RAW_CACHE: OrderedDict[tuple[object, ...], pl.DataFrame] = OrderedDict()
-_RAW_CACHE_SIZE = 256
+_RAW_CACHE_SIZE = 512
 _RAW_LOCK = threading.Lock()
 
 KEY = ("period", "period_start", "period_end", "area_code", "area_name", "area_level")
@@ -105,7 +125,7 @@ def pick(
     fixed: Mapping[str, str | Sequence[str]] | None = None,
     by: str | None = None,
     subtotals: Subtotals | None = None,
-    dims: Sequence[str] = DIMENSIONS,
+    dims: Sequence[str] | None = None,
 ) -> pl.LazyFrame:
     """Cells of one measure: ``fixed`` dimension values, broken down by ``by`` (or total).
 
@@ -118,11 +138,14 @@ def pick(
     the caller chose. A sum of parts where a part is suppressed is not the total (the
     extract lacks the total row): ``total_unknown`` marks it. Returns the KEY columns,
     ``group`` (TOTAL without ``by``), ``value``, ``in_suppressed`` and ``total_unknown``.
-    ``dims``: the dimensions that can hold other values than the total (default all); a
-    caller that knows its frame has only "I alt" in the others saves a window each.
+    ``dims``: the dimensions that can hold other values than the total; by default the
+    dimensions that do in the measure's rows (``varying_dims``: one small query), since a
+    dimension that is "I alt" in every row needs no window (it would keep every row).
     """
     fixed = dict(fixed or {})
     out = lf.filter(pl.col("measure_id") == measure)
+    if dims is None:
+        dims = varying_dims(out)
     for dim, subs in (subtotals or {}).items():
         if dim in fixed:
             continue
@@ -159,6 +182,16 @@ def pick(
     )
 
 
+def varying_dims(lf: pl.LazyFrame, dims: Sequence[str] = DIMENSIONS) -> tuple[str, ...]:
+    """The dimensions of ``dims`` holding another value than the total in some row of
+    ``lf`` (collects one row of booleans)."""
+    if not dims:
+        return ()
+    # a null is "another value" too: the window in ``pick`` would drop its row
+    row = lf.select(pl.col(d).ne_missing(TOTAL).any().alias(d) for d in dims).collect().row(0)
+    return tuple(d for d, varies in zip(dims, row, strict=True) if varies)
+
+
 def _require(inputs: Inputs, *names: str) -> pl.LazyFrame:
     for name in names:
         if name in inputs:
@@ -171,7 +204,7 @@ def _count(
     measure: str,
     by: str | None,
     subtotals: Subtotals | None = None,
-    dims: Sequence[str] = DIMENSIONS,
+    dims: Sequence[str] | None = None,
     **fixed: str,
 ) -> pl.LazyFrame:
     return (
@@ -328,14 +361,14 @@ REFUGEE_MEASURE = "personer_varig_selvforsoergelse"
 _REFUGEE_PERSON_DIMS = ("sex", "route")
 
 
-def _refugee_source(inputs: Inputs) -> tuple[pl.LazyFrame, Sequence[str]]:
+def _refugee_source(inputs: Inputs) -> tuple[pl.LazyFrame, Sequence[str] | None]:
     """The refugees' self-support cells and the dimensions that vary in them.
 
     From person data the whole person pipeline runs once here (its result is small: one
     row per municipality, month, sex and route), not once per pick that reads it.
     """
     if "fasit_selvforsoergelse" in inputs:
-        return inputs["fasit_selvforsoergelse"], DIMENSIONS
+        return inputs["fasit_selvforsoergelse"], varying_dims(inputs["fasit_selvforsoergelse"])
     if "person_refugee_months" in inputs:
         derived = _refugee_from_persons(inputs["person_refugee_months"])
         return derived.collect().lazy(), _REFUGEE_PERSON_DIMS
@@ -549,6 +582,8 @@ def _flex_source(inputs: Inputs) -> pl.LazyFrame:
     if derived is None:
         assert agg is not None
         return agg
+    # collected once: every pick of a flexjob share reads it (small: one row per cell)
+    derived = derived.collect().lazy()
     if agg is None:
         return derived
     as_long = [pl.col(c).cast(pl.String) if c == "area_level" else pl.col(c) for c in _LONG]
@@ -774,6 +809,28 @@ def check_registry(
         raise RegistryError("; ".join(problems))
 
 
+def memoized(
+    inputs: Inputs, key: tuple[object, ...], build: Callable[[], pl.DataFrame]
+) -> pl.DataFrame:
+    """``build()``, kept per data version and ``key`` when ``inputs`` is ``VersionedInputs``
+    (a bounded, least-recently-used cache shared by every thread); plain dicts are never
+    cached. ``compute_raw`` and ``series.protected`` keep their frames here."""
+    if not isinstance(inputs, VersionedInputs):
+        return build()
+    full = (inputs.version, *key)
+    with _RAW_LOCK:
+        hit = _RAW_CACHE.get(full)
+        if hit is not None:
+            _RAW_CACHE.move_to_end(full)
+            return hit
+    out = build()
+    with _RAW_LOCK:
+        _RAW_CACHE[full] = out
+        while len(_RAW_CACHE) > _RAW_CACHE_SIZE:
+            _RAW_CACHE.popitem(last=False)
+    return out
+
+
 def compute_raw(
     inputs: Inputs,
     metric_id: str,
@@ -785,20 +842,12 @@ def compute_raw(
 
     Computed once per data version and selection when ``inputs`` is ``VersionedInputs``.
     """
-    if not isinstance(inputs, VersionedInputs):
-        return _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries)
-    key = (inputs.version, metric_id, breakdown, tuple(countries) if countries else None)
-    with _RAW_LOCK:
-        hit = _RAW_CACHE.get(key)
-        if hit is not None:
-            _RAW_CACHE.move_to_end(key)
-            return hit
-    out = _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries)
-    with _RAW_LOCK:
-        _RAW_CACHE[key] = out
-        while len(_RAW_CACHE) > _RAW_CACHE_SIZE:
-            _RAW_CACHE.popitem(last=False)
-    return out
+    key = ("raw", metric_id, breakdown, tuple(countries) if countries else None)
+    return memoized(
+        inputs,
+        key,
+        lambda: _compute_raw(inputs, metric_id, breakdown=breakdown, countries=countries),
+    )
 
 
 def clear_cache() -> None:

@@ -14,7 +14,7 @@ value, numerator and denominator null and ``suppressed`` True. Counts of activit
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 import polars as pl
@@ -23,7 +23,7 @@ from domain import areas
 from domain.canonical import COUNTRY_CODE, TOTAL
 from domain.periods import parse_period
 from domain.registry import MetricDef
-from metrics.kpis import KEY, RAW_SCHEMA
+from metrics.kpis import KEY, RAW_SCHEMA, Inputs, memoized
 
 MIN_PERSONS = 5
 
@@ -147,6 +147,8 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     df = raw.with_columns(suppress_expr(metric).alias("suppressed"))
     if not metric.person_based or df.is_empty():
         return df
+    if not df.get_column("suppressed").any():  # no cell suppressed: no lone cell anywhere
+        return df.sort("area_code", "group", "period_start")
     regions = areas.municipalities().select(
         pl.col("code").alias("area_code"), pl.col("region_code").alias("_region")
     )
@@ -165,22 +167,85 @@ def protect(raw: pl.DataFrame, metric: MetricDef) -> pl.DataFrame:
     structures = _structures(df, metric)
     # ties for the smallest are broken by area, group and period: one cell, always the same
     df = df.sort("area_code", "group", "period_start").with_row_index("_idx")
+    # What does not change between rounds is computed once: per structure a dense integer
+    # id of its key, its part and total masks. The rows are ordered by size (then
+    # ``_idx``) and numbered (``_pos``): a key's candidate with the lowest number is its
+    # smallest shown part. Each round is then one group-by on an integer per structure.
+    # each key column as a dense integer code (0 for null), then a key as one integer
+    key_cols = list(dict.fromkeys(c for key, _, _ in structures for c in key))
+    codes = df.select(pl.col(c).rank("dense").fill_null(0).cast(pl.Int64) for c in key_cols)
+    base = {c: codes.get_column(c).n_unique() + 1 for c in key_cols}  # codes 0..n
+
+    def key_id(key: list[str]) -> pl.Expr:
+        out = pl.lit(0, pl.Int64)
+        for c in key:
+            out = out * base[c] + pl.col(f"_code_{c}")
+        return out
+
+    work = (
+        df.with_columns(codes.select(pl.all().name.prefix("_code_")))
+        .select(
+            "_idx",
+            "_size",
+            "suppressed",
+            *[
+                col
+                for i, (key, part, total) in enumerate(structures)
+                for col in (
+                    key_id(key).alias(f"_g{i}"),
+                    part.fill_null(False).alias(f"_p{i}"),
+                    total.fill_null(False).alias(f"_t{i}"),
+                )
+            ],
+        )
+        .sort("_size", "_idx")
+        .with_row_index("_pos")
+    )
+    sup = work.get_column("suppressed").clone()
+    # a structure without parts in this frame (no groups, no regions) has nothing to do
+    active = [i for i in range(len(structures)) if work.get_column(f"_p{i}").any()]
     for _ in range(MAX_ROUNDS):
-        before = int(df["suppressed"].sum())
-        for key, part, total in structures:
-            sup = pl.col("suppressed")
-            p = part.fill_null(False)
-            shown_total = (total.fill_null(False) & ~sup).any().over(key)
-            lone = (sup & p).sum().over(key) == 1
-            candidate = p & ~sup & (pl.col("_size") > 0)
-            first = (
-                pl.col("_idx").filter(candidate).sort_by(pl.col("_size").filter(candidate)).first()
+        before = int(sup.sum())
+        for i in active:
+            s, p = pl.col("suppressed"), pl.col(f"_p{i}")
+            extra = (
+                work.with_columns(sup)
+                .group_by(f"_g{i}")
+                .agg(
+                    ((s & p).sum() == 1).alias("_lone"),
+                    (pl.col(f"_t{i}") & ~s).any().alias("_shown"),
+                    pl.col("_pos").filter(p & ~s & (pl.col("_size") > 0)).min().alias("_first"),
+                )
+                .filter(pl.col("_lone") & pl.col("_shown") & pl.col("_first").is_not_null())
+                .get_column("_first")
             )
-            extra = shown_total & lone & candidate & (pl.col("_idx") == first.over(key))
-            df = df.with_columns((sup | extra.fill_null(False)).alias("suppressed"))
-        if int(df["suppressed"].sum()) == before:
+            if extra.len():
+                sup = sup.scatter(extra, True)
+        if int(sup.sum()) == before:
             break
-    return df.drop("_region", "_year", "_size", "_idx")
+    shown = work.select("_idx", sup).sort("_idx").get_column("suppressed")
+    return df.with_columns(shown).drop("_region", "_year", "_size", "_idx")
+
+
+def protected(
+    inputs: Inputs,
+    metric: MetricDef,
+    breakdown: str | None,
+    countries: Sequence[str] | None,
+    raw: Callable[[], pl.DataFrame],
+) -> pl.DataFrame:
+    """``protect`` of the metric's native-grain frame ``raw()`` (every area and month),
+    once per data version and selection (``kpis.memoized``): the series, comparisons and
+    target evaluations of every page share it. ``raw`` is only called when not kept."""
+    key = protected_key(metric, breakdown, countries)
+    return memoized(inputs, key, lambda: protect(only_native_grain(raw(), metric), metric))
+
+
+def protected_key(
+    metric: MetricDef, breakdown: str | None, countries: Sequence[str] | None
+) -> tuple[object, ...]:
+    """The cache key of ``protected`` (also used by ``metrics.api``)."""
+    return ("protected", metric.id, breakdown, tuple(countries) if countries else None)
 
 
 def finalize(raw: pl.DataFrame, metric: MetricDef, extra: Sequence[str] = ()) -> pl.DataFrame:
@@ -335,5 +400,7 @@ __all__ = [
     "finalize",
     "only_native_grain",
     "protect",
+    "protected",
+    "protected_key",
     "restrict_areas",
 ]

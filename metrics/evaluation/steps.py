@@ -40,14 +40,16 @@ def target_series(
 ) -> pl.DataFrame:
     """The target's own periods: one municipality and group, up to ``cut``, sorted.
 
-    ``raw`` is the metric's whole frame (``kpis.compute_raw``, every area):
-    complementary suppression (``series.protect``) needs every area and month, so it runs
-    before the rows are restricted. Only the metric's native grain is kept. A period whose
+    ``raw`` is the metric's whole frame (``kpis.compute_raw``, every area), or that frame
+    already protected (``series.protected``: it has ``suppressed``): complementary
+    suppression (``series.protect``) needs every area and month, so it runs before the
+    rows are restricted. Only the metric's native grain is kept. A period whose
     figure is unknown (``UNKNOWN``: suppressed at the source or no numerator) has its
     numerator and denominator set to null, so no partial number from it enters a value,
     baseline or trend. ``suppressed`` (from ``protect``) is kept.
     """
-    rows = protect(only_native_grain(raw, metric), metric).filter(
+    whole = raw if "suppressed" in raw.columns else protect(only_native_grain(raw, metric), metric)
+    rows = whole.filter(
         (pl.col("area_code") == municipality) & (pl.col("group") == (group or TOTAL))
     )
     if cut is not None:
