@@ -13,6 +13,7 @@ PORT ?= 8501
 
 run: setup system-deps
 	$(BIN)/jobmaal demo --if-empty
+	$(BIN)/jobmaal warm
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
 
 test: setup system-deps lint typecheck unit

@@ -12,7 +12,7 @@ from typing import NoReturn
 
 import click
 
-from cli import demo, imports, local_imports, report, status, targets
+from cli import demo, imports, local_imports, report, status, targets, warm
 from data_connectors.store import StoreError
 
 USER_ERRORS: tuple[type[BaseException], ...] = (ValueError, LookupError, StoreError, OSError)
@@ -61,7 +61,7 @@ def cli() -> None:
     """
 
 
-for module in (status, imports, local_imports, demo, targets, report):
+for module in (status, imports, local_imports, demo, targets, report, warm):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -73,7 +73,7 @@ c4.metric("Fremskrivning", f.text("projection"))
 c5.metric("Udgangspunkt", f.text("baseline"))
 if view.result.explanation:
     st.info(view.result.explanation)
-local_help.missing_notice(metric.sources, loaders.inputs(key), key=f"{PAGE}:missing")
+local_help.missing_notice(metric.sources, loaders.loaded(key), key=f"{PAGE}:missing")
 with st.expander("Definition og kilde"):
     st.markdown(f"**{metric.label}.** {metric.definition}")
     st.markdown(f"Kilde: {metric.source_ref}")
