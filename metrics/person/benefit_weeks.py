@@ -49,7 +49,7 @@ AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (50, 59, "50-59 år"),
     (60, None, "60 år og derover"),
 )
-BREAKDOWNS = ("benefit_group", "match_group", "age_band", "sex", "origin")
+BREAKDOWNS = ("benefit_group", "match_group", "age_band", "sex", "origin", "team")
 _EPOCH_MONDAY = date(1970, 1, 5)
 _PERSON_SHIFT = 1 << 21  # week numbers stay far below this: one key per person and week
 
@@ -98,6 +98,14 @@ def _group(breakdown: str | None) -> pl.Expr:
     return pl.col(breakdown).cast(pl.String).fill_null(UNKNOWN)
 
 
+def with_team(weeks: pl.LazyFrame) -> pl.LazyFrame:
+    """``weeks`` with a ``team`` column: null when the records have none (files imported
+    before the column existed, or without it)."""
+    if "team" in weeks.collect_schema().names():
+        return weeks
+    return weeks.with_columns(pl.lit(None, pl.String).alias("team"))
+
+
 def _to_raw(cells: pl.LazyFrame) -> pl.LazyFrame:
     """``municipality_code, period, period_start, group, numerator, denominator`` as the
     raw frame of ``metrics.kpis`` (``RAW_COLUMNS``)."""
@@ -129,9 +137,9 @@ def ltu_person_weeks(weeks: pl.LazyFrame) -> pl.LazyFrame:
     """The person-weeks that count as long-term unemployed (one row each).
 
     Columns: person_id, municipality_code, week_start, benefit_group, match_group, sex,
-    birth_year, country_of_origin and ``weeks_52`` (the weeks unemployed or activated in
-    the 52 weeks up to and including this one). Only weeks with full history are kept
-    (see the module doc).
+    birth_year, country_of_origin, team (null where unknown) and ``weeks_52`` (the weeks
+    unemployed or activated in the 52 weeks up to and including this one). Only weeks with
+    full history are kept (see the module doc).
 
     One sort by person and week; the 52-week count is a binary search on a key that is
     unique per person and week, so no window per person is needed.
@@ -146,7 +154,9 @@ def ltu_person_weeks(weeks: pl.LazyFrame) -> pl.LazyFrame:
         "sex",
         "birth_year",
         "country_of_origin",
+        "team",
     ]
+    weeks = with_team(weeks)
     first_week = weeks.select(week_index(pl.col("week_start")).min().alias("_first"))
     unemployed = (
         weeks.select(cols)
@@ -212,7 +222,8 @@ def long_term_unemployed_persons(
     """Long-term unemployed full-time persons per municipality and month (raw frame).
 
     ``breakdown``: benefit_group, match_group, age_band (age reached in the month's
-    year), sex or origin (country of origin). Months the records cover with nobody
+    year), sex, origin (country of origin) or team (the team of the week counted;
+    "Uoplyst" where the records give none). Months the records cover with nobody
     long-term unemployed are zeros in the total (with a breakdown, only groups with
     someone in them appear).
     """
