@@ -33,6 +33,7 @@ from domain.datasets import (
 from domain.periods import parse_period
 from domain.registry import METRICS, Count, MetricDef
 from metrics.person import insured_eastern_share, long_term_unemployed_persons
+from metrics.person.flexjob import reference_month_rows
 
 Inputs = Mapping[str, pl.LazyFrame]
 
@@ -403,10 +404,6 @@ FLEX_REF_MONTH = "M06"
 _LONG = (*KEY, *DIMENSIONS, "measure_id", "value", "suppressed")
 
 
-def _month_index(col: pl.Expr) -> pl.Expr:
-    return col.str.slice(0, 4).cast(pl.Int32) * 12 + col.str.slice(5, 2).cast(pl.Int32)
-
-
 def _band(hours: pl.Expr) -> pl.Expr:
     """Weekly hours -> band: (0, 5] 1-5, (5, 10] 6-10, above 10; 0 or none: no band."""
     return (
@@ -466,31 +463,8 @@ def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     hours: ``Uden registrerede timer``). Returns canonical-like rows of
     ``fleksjob_timeudvikling``.
     """
-    job = ["person_id", "start_date"]
-    start_i = pl.col("start_date").dt.year().cast(pl.Int32) * 12 + pl.col(
-        "start_date"
-    ).dt.month().cast(pl.Int32)
-    rows = (
-        lf.filter(pl.col("scheme").cast(pl.String) == "Ny ordning")
-        .with_columns(
-            _month_index(pl.col("month")).alias("_i"),
-            start_i.alias("_start_i"),
-            pl.col("weekly_hours").is_not_null().alias("_reg"),
-        )
-        .sort([*job, "_i"])
-        .with_columns(
-            pl.col("_reg").cast(pl.Int32).cum_sum().over(job).alias("_n_reg"),
-            pl.col("start_hours").drop_nulls().first().over(job).alias("_given"),
-            (pl.col("_i").min().over(job) == pl.col("_start_i")).alias("_covers"),
-            pl.col("weekly_hours").drop_nulls().first().over(job).alias("_first"),
-        )
-        .with_columns(
-            pl.coalesce("_given", pl.when(pl.col("_covers")).then(pl.col("_first"))).alias(
-                "_at_start"
-            )
-        )
-        .filter(pl.col("month").str.ends_with(FLEX_REF_MONTH))
-    )
+    # Small (the June rows): computed once, read by both counts below.
+    rows = reference_month_rows(lf, int(FLEX_REF_MONTH[1:])).collect().lazy()
     now, then = pl.col("weekly_hours").round(1), pl.col("_at_start").round(1)
     change = (
         rows.filter(
@@ -542,7 +516,10 @@ def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
 def _flex_source(inputs: Inputs) -> pl.LazyFrame:
     """The municipality's flexjob hours figures: from its person records where loaded (for
     the municipalities they cover), from the ``fleksjob_timeudvikling`` dataset elsewhere."""
-    derived = flex_from_persons(inputs[FLEX_PERSONS]) if FLEX_PERSONS in inputs else None
+    # From person data the pipeline runs once here, not once per pick that reads it.
+    derived = (
+        flex_from_persons(inputs[FLEX_PERSONS]).collect().lazy() if FLEX_PERSONS in inputs else None
+    )
     agg = inputs.get(FLEX_DATASET)
     if derived is None and agg is None:
         raise MissingInput(f"no data loaded for {FLEX_DATASET} or {FLEX_PERSONS}")
