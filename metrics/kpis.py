@@ -235,40 +235,38 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     idx = pl.col("month").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col("month").str.slice(
         5, 2
     ).cast(pl.Int32)
-    # Persons ever on support, numbered: only they can reach lasting self-support, and the
-    # number gives an integer sort key (no sort on the text ids).
-    first_support = (
-        lf.filter(pl.col("on_support"))
-        .group_by("person_id")
-        .agg(idx.min().alias("_first_support"))
-        .with_row_index("_p")
-        .with_columns(pl.col("_p").cast(pl.Int64))
+    # Persons numbered by their id's category (one integer key per person and month, no
+    # text sorted); only persons ever on support can reach lasting self-support.
+    person = (
+        pl.col("person_id")
+        .cast(pl.Categorical(pl.Categories.random()))
+        .to_physical()
+        .cast(pl.Int64)
+        .alias("_p")
     )
-    # The self-supporting months of those persons with a key unique per person and month,
-    # sorted: the 6th month of a run is a month with all of the 5 before it in the rows
-    # and not the one 6 before (a binary search each, no window per person).
+    first_support = (
+        lf.filter(pl.col("on_support")).group_by(person).agg(idx.min().alias("_first_support"))
+    )
+    # The self-supporting months of those persons, sorted on the key: the 6th month of a
+    # run is a month whose key is 5 above the key 5 rows before it (the 5 months before
+    # are all there) and not 6 above the key 6 rows before (the month before the run is
+    # not). No window per person and no binary search.
+    k = pl.col("_k")
     ss = (
         lf.filter(pl.col("self_supporting"))
-        .select("person_id", "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
-        .join(first_support, on="person_id", how="inner")
+        .select(person, "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
+        .join(first_support, on="_p", how="inner")
         .with_columns((pl.col("_p") * (1 << 20) + pl.col("_i")).alias("_k"))
         .sort("_k")
-        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_n"))
     )
-    in_last = [
-        (
-            pl.col("_n")
-            - pl.col("_k").search_sorted(pl.col("_k") - months, side="right").cast(pl.Int64)
-        ).alias(f"_in{months}")
-        for months in (6, 7)
-    ]
     reached = (
-        ss.with_columns(in_last)
-        .filter((pl.col("_in6") == 6) & (pl.col("_in7") == 6))
-        .filter(pl.col("_first_support") < pl.col("_i") - 5)
-        .sort("_i")
-        .group_by("person_id")
-        .first()
+        ss.filter(
+            (k - k.shift(5) == 5)
+            & (k - k.shift(6) != 6).fill_null(True)
+            & (pl.col("_first_support") < pl.col("_i") - 5)
+        )
+        .group_by("_p")
+        .first()  # rows are in month order within a person: the first run reached
         .with_columns(
             (
                 ((pl.col("_i") - 1) // 12).cast(pl.String)
