@@ -41,8 +41,12 @@ def reference_month_rows(lf: pl.LazyFrame, ref_month: int) -> pl.LazyFrame:
     """The new-scheme rows of month ``ref_month`` (1-12) of every year, with ``_reg`` (hours
     registered that month), ``_n_reg`` (months with hours registered in the job up to and
     including this one) and ``_at_start`` (the job's weekly hours at start, null when
-    unknown). Columns: person_id, municipality_code, month, weekly_hours, _reg, _n_reg,
-    _at_start."""
+    unknown). Columns: person_id (the person's number, not the text id: enough to count
+    distinct persons), municipality_code, month, weekly_hours, _reg, _n_reg, _at_start.
+
+    Only integers and hours go through the sort (no text column): the municipality code
+    as a number and the month as its index, turned back into text for the few rows
+    returned."""
     person = pl.col("person_id").cast(pl.Categorical(pl.Categories.random())).to_physical()
     start_day = (pl.col("start_date") - pl.lit(_DAY0)).dt.total_days()
     start_month = (
@@ -55,9 +59,8 @@ def reference_month_rows(lf: pl.LazyFrame, ref_month: int) -> pl.LazyFrame:
     rows = (
         lf.filter(pl.col("scheme").cast(pl.String) == NEW_SCHEME)
         .select(
-            "person_id",
-            "municipality_code",
-            "month",
+            person.alias("_p"),
+            pl.col("municipality_code").cast(pl.UInt16),
             "weekly_hours",
             "start_hours",
             _month_number(pl.col("month")).alias("_i"),
@@ -76,18 +79,21 @@ def reference_month_rows(lf: pl.LazyFrame, ref_month: int) -> pl.LazyFrame:
         pl.col("weekly_hours").drop_nulls().first().alias("_first"),
         (pl.col("_i").first() == pl.col("_start_i").first()).alias("_covers"),
     )
+    i = pl.col("_i")
     return (
         rows.with_columns(
             (
                 pl.col("_cs") - pl.when(new).then(pl.col("_cs") - reg.cast(pl.Int64)).forward_fill()
             ).alias("_n_reg")
         )
-        .filter(pl.col("_i") % 12 == ref_month - 1)
+        .filter(i % 12 == ref_month - 1)
         .join(jobs, on="_job", how="left")
         .select(
-            "person_id",
-            "municipality_code",
-            "month",
+            pl.col("_p").alias("person_id"),
+            pl.col("municipality_code").cast(pl.String).str.zfill(3),
+            (
+                (i // 12 + _YEAR0).cast(pl.String) + "M" + (i % 12 + 1).cast(pl.String).str.zfill(2)
+            ).alias("month"),
             "weekly_hours",
             reg.alias("_reg"),
             "_n_reg",
