@@ -448,7 +448,7 @@ def _canonical_months(long: pl.LazyFrame, dims: Sequence[str]) -> pl.LazyFrame:
     )
 
 
-def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
+def flex_from_persons(lf: pl.LazyFrame, *, changes: bool = True) -> pl.LazyFrame:
     """The plan's flexjob hours figures from monthly person records (June of each year).
 
     New scheme only. A flexjob is a person and start date. Hours at start: the extract's
@@ -459,9 +459,25 @@ def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     up to it; June's hours (to 0.1) above, below or equal to those at start. ``personer``
     counts every new-scheme person in flexjob in June by June's hours band (no or zero
     hours: ``Uden registrerede timer``). Returns canonical-like rows of
-    ``fleksjob_timeudvikling``.
+    ``fleksjob_timeudvikling`` (``changes=False``: ``personer`` only, which reads the
+    June rows and nothing else).
     """
-    # Small (the June rows): computed once, read by both counts below.
+    persons = (
+        lf.filter(
+            (pl.col("scheme").cast(pl.String) == "Ny ordning")
+            & pl.col("month").str.ends_with(FLEX_REF_MONTH)
+        )
+        .with_columns(_band(pl.col("weekly_hours")).alias("hours_band"))
+        .group_by("municipality_code", "month", "hours_band")
+        .agg(pl.col("person_id").n_unique().cast(pl.Float64).alias("value"))
+        .with_columns(pl.lit("personer").alias("measure_id"))
+        .select("municipality_code", "month", "hours_band", "measure_id", "value")
+    )
+    if not changes:
+        return _long_from_cells(
+            persons.with_columns(pl.col("municipality_code").cast(pl.String)), ("hours_band",)
+        )
+    # Small (the June rows): computed once, read twice below (the grid and the counts).
     rows = reference_month_rows(lf, int(FLEX_REF_MONTH[1:])).collect().lazy()
     now, then = pl.col("weekly_hours").round(1), pl.col("_at_start").round(1)
     change = (
@@ -496,27 +512,23 @@ def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     change = grid.join(
         change, on=["municipality_code", "month", "hours_band", "measure_id"], how="left"
     ).with_columns(pl.col("value").fill_null(0.0))
-    persons = (
-        rows.with_columns(_band(pl.col("weekly_hours")).alias("hours_band"))
-        .group_by("municipality_code", "month", "hours_band")
-        .agg(pl.col("person_id").n_unique().cast(pl.Float64).alias("value"))
-        .with_columns(pl.lit("personer").alias("measure_id"))
-    )
     cells = pl.concat(
         [
             change.select("municipality_code", "month", "hours_band", "measure_id", "value"),
-            persons.select("municipality_code", "month", "hours_band", "measure_id", "value"),
+            persons,
         ]
     ).with_columns(pl.col("municipality_code").cast(pl.String))
     return _long_from_cells(cells, ("hours_band",))
 
 
-def _flex_source(inputs: Inputs) -> pl.LazyFrame:
+def _flex_source(inputs: Inputs, *, changes: bool = True) -> pl.LazyFrame:
     """The municipality's flexjob hours figures: from its person records where loaded (for
     the municipalities they cover), from the ``fleksjob_timeudvikling`` dataset elsewhere."""
     # From person data the pipeline runs once here, not once per pick that reads it.
     derived = (
-        flex_from_persons(inputs[FLEX_PERSONS]).collect().lazy() if FLEX_PERSONS in inputs else None
+        flex_from_persons(inputs[FLEX_PERSONS], changes=changes).collect().lazy()
+        if FLEX_PERSONS in inputs
+        else None
     )
     agg = inputs.get(FLEX_DATASET)
     if derived is None and agg is None:
@@ -567,7 +579,7 @@ def flex_share_over_10(inputs: Inputs, *, breakdown: str | None = None) -> pl.La
     """
     if breakdown is not None:
         raise ValueError("fleksjob_andel_over_10_timer kan ikke opdeles")
-    lf = _flex_source(inputs)
+    lf = _flex_source(inputs, changes=False)
     num = pick(lf, "personer", fixed={"hours_band": FLEX_BANDS[2]})
     den = pick(lf, "personer", fixed={"hours_band": TOTAL})
     num = den.select([*KEY, "group"]).join(num, on=[*KEY, "group"], how="left")
