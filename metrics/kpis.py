@@ -292,7 +292,9 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     # (otherwise a year whose last event was in June would look incomplete).
     i = pl.col("_i")
     covered = (
-        lf.with_columns(idx.alias("_i"))
+        lf.group_by("municipality_code", "month")  # few groups: the month index on those
+        .agg()
+        .with_columns(idx.alias("_i"))
         .group_by("municipality_code")
         .agg(pl.col("_i").min().alias("_lo"), pl.col("_i").max().alias("_hi"))
         .with_columns(pl.int_ranges("_lo", pl.col("_hi") + 1).alias("_i"))
