@@ -5,7 +5,8 @@
     .venv/bin/python benchmarks/bench_person.py --huge           # adds 100M and 200M
 
 Synthetic data in jobmaal's own schemas (``person_benefit_weeks`` hive-partitioned by year
-and municipality exactly as the store writes it; ``person_refugee_months`` one file) is
+and municipality exactly as the store writes it; ``person_refugee_months`` and
+``person_flexjob_months`` one file each) is
 written once per size under ``--dir`` (default /tmp/jobmaal-bench-person). Every KPI runs
 in a fresh process (medians of ``--runs``, default 3) with jobmaal (``metrics.kpis``
 over lazy scans) and with DuckDB SQL written from the definitions, not from jobmaal's code,
@@ -31,7 +32,14 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-KPIS = ("langtidsledige", "oesteuropaeiske", "varig_selvforsoergelse", "kvindeandel")
+KPIS = (
+    "langtidsledige",
+    "oesteuropaeiske",
+    "varig_selvforsoergelse",
+    "kvindeandel",
+    "fleksjob_op",
+    "fleksjob_over_10",
+)
 WEEK0 = date(2021, 1, 4)
 N_WEEKS = 156
 N_MONTHS = 60
@@ -120,6 +128,7 @@ def _benefit_weeks(rows: int, seed: int) -> pl.DataFrame:
         "birth_year",
         "country_of_origin",
         pl.lit(None, pl.Float64).alias("flexjob_hours"),
+        pl.format("Team {}", pl.col("_p") % 4 + 1).alias("team"),
     )
 
 
@@ -168,12 +177,63 @@ def _refugee_months(rows: int, seed: int) -> pl.DataFrame:
     )
 
 
+def _flexjob_months(rows: int, seed: int) -> pl.DataFrame:
+    """About ``rows`` person-months in flexjob from January 2019: one job per person (90 %
+    new scheme), started up to 3 years before the extract (then ``start_hours`` is given
+    for half of them) or during it; weekly hours in half hours from 1 to 20 at start,
+    moving by -1, -0.5, 0, +0.5 or +1 hour a month, and 10 % of the months unregistered."""
+    r = np.random.default_rng(seed + 2)
+    mean = 30
+    n = max(1, rows // mean)
+    start = r.integers(-36, N_MONTHS - 1, n)  # start month index from January 2019
+    first = np.maximum(start, 0)
+    length = np.minimum(r.integers(1, 2 * mean, n), N_MONTHS - first)
+    pid = np.repeat(np.arange(n), length)
+    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
+    month = np.repeat(first, length) + offset + 2019 * 12
+    at_start = r.integers(2, 41, n) / 2
+    step = r.choice([-1.0, -0.5, 0.0, 0.5, 1.0], len(pid), p=[0.1, 0.15, 0.5, 0.15, 0.1])
+    heads = np.cumsum(length) - length
+    step[heads] = 0.0  # the first month has the hours at start
+    walk = np.cumsum(step)
+    walk -= np.repeat(walk[heads], length)
+    hours = np.clip(np.repeat(at_start, length) + walk, 0, 37)
+    df = pl.DataFrame(
+        {
+            "_p": pid,
+            "municipality_code": np.array(_munis())[
+                np.repeat(r.integers(0, len(_munis()), n), length)
+            ],
+            "_i": month,
+            "_s": np.repeat(start, length) + 2019 * 12,
+            "scheme": np.array(["Ny ordning", "Gammel ordning"])[
+                np.repeat((r.random(n) > 0.9).astype(np.int64), length)
+            ],
+            "weekly_hours": np.where(r.random(len(pid)) < 0.1, np.nan, hours),
+            "start_hours": np.repeat(np.where(r.random(n) < 0.5, at_start, np.nan), length),
+        }
+    )
+    return df.select(
+        pl.format("F{}", pl.col("_p")).alias("person_id"),
+        "municipality_code",
+        (
+            (pl.col("_i") // 12).cast(pl.String)
+            + "M"
+            + (pl.col("_i") % 12 + 1).cast(pl.String).str.zfill(2)
+        ).alias("month"),
+        pl.date(pl.col("_s") // 12, pl.col("_s") % 12 + 1, 15).alias("start_date"),
+        "scheme",
+        pl.col("weekly_hours").fill_nan(None),
+        pl.when(pl.col("_s") < 2019 * 12).then(pl.col("start_hours").fill_nan(None)),
+    )
+
+
 def build(folder: Path, rows: int, seed: int = 14) -> None:
     """Write both tables of one size (skipped when already there)."""
     done = folder / ".complete"
     if done.exists():
         return
-    from domain.canonical import BenefitWeekSchema, RefugeeMonthSchema
+    from domain.canonical import BenefitWeekSchema, FlexjobMonthSchema, RefugeeMonthSchema
 
     weeks = BenefitWeekSchema.cast(_benefit_weeks(rows, seed))
     table = folder / "person_benefit_weeks"
@@ -188,6 +248,9 @@ def build(folder: Path, rows: int, seed: int = 14) -> None:
     del weeks
     refugees = RefugeeMonthSchema.cast(_refugee_months(rows, seed))
     refugees.write_parquet(folder / "person_refugee_months.parquet")
+    del refugees
+    flex = FlexjobMonthSchema.cast(_flexjob_months(rows, seed))
+    flex.write_parquet(folder / "person_flexjob_months.parquet")
     done.touch()
 
 
@@ -203,12 +266,19 @@ def run_jobmaal(kpi: str, folder: Path) -> pl.DataFrame:
 
     weeks = pl.scan_parquet(_weeks_files(folder))
     refugees = pl.scan_parquet(folder / "person_refugee_months.parquet")
-    inputs = {"person_benefit_weeks": weeks, "person_refugee_months": refugees}
+    flex = pl.scan_parquet(folder / "person_flexjob_months.parquet")
+    inputs = {
+        "person_benefit_weeks": weeks,
+        "person_refugee_months": refugees,
+        "person_flexjob_months": flex,
+    }
     metric = {
         "langtidsledige": "langtidsledige_persondata",
         "oesteuropaeiske": "andel_oesteuropaeiske_forsikrede_persondata",
         "varig_selvforsoergelse": "flygtninge_varig_selvforsoergelse",
         "kvindeandel": "flygtninge_kvindeandel",
+        "fleksjob_op": "fleksjob_andel_op",
+        "fleksjob_over_10": "fleksjob_andel_over_10_timer",
     }[kpi]
     raw = compute_raw(inputs, metric)
     return raw.select(
@@ -271,6 +341,8 @@ def _sql(kpi: str, folder: Path) -> str:
               AND status = 'ledig'
         GROUP BY ALL
         """
+    if kpi.startswith("fleksjob"):
+        return _flex_sql(kpi, f"read_parquet('{folder}/person_flexjob_months.parquet')")
     reached = f"""
         WITH r AS (
             SELECT person_id, municipality_code, sex, on_support, self_supporting,
@@ -303,6 +375,57 @@ def _sql(kpi: str, folder: Path) -> str:
         return f"SELECT municipality_code, period, total AS numerator, " \
                f"CAST(NULL AS DOUBLE) AS denominator FROM ({reached})"  # fmt: skip
     return f"SELECT municipality_code, period, women AS numerator, total AS denominator FROM ({reached})"  # noqa: E501
+
+
+def _flex_sql(kpi: str, flex: str) -> str:
+    """Plan 4.6 from the definitions (docs: registry, fleksjob_andel_*): new scheme only; a
+    job is a person and start date; hours at start are the given start hours, else the
+    first registered month's when the extract reaches back to the start month. In June a
+    job with hours registered that month and in at least 6 months up to it, and 1-10 hours
+    at start, went up, down or stayed (to 0.1 hour). Over 10 hours: June persons above 10
+    hours among all June persons of the new scheme."""
+    base = f"""
+        WITH f AS (
+            SELECT *, CAST(substr(month, 1, 4) AS INTEGER) * 12
+                      + CAST(substr(month, 6, 2) AS INTEGER) AS i
+            FROM {flex} WHERE scheme = 'Ny ordning'
+        )"""
+    if kpi == "fleksjob_over_10":
+        return f"""{base}
+        SELECT municipality_code, month AS period,
+               CAST(COUNT(DISTINCT CASE WHEN weekly_hours > 10 THEN person_id END) AS DOUBLE)
+                   AS numerator,
+               CAST(COUNT(DISTINCT person_id) AS DOUBLE) AS denominator
+        FROM f WHERE month LIKE '%M06' GROUP BY ALL
+        """
+    return f"""{base},
+        job AS (
+            SELECT person_id, start_date,
+                   arg_min(start_hours, i) FILTER (WHERE start_hours IS NOT NULL) AS given,
+                   arg_min(weekly_hours, i) FILTER (WHERE weekly_hours IS NOT NULL) AS first_h,
+                   MIN(i) AS first_i
+            FROM f GROUP BY person_id, start_date
+        ),
+        counted AS (
+            SELECT *, COUNT(weekly_hours) OVER (PARTITION BY person_id, start_date ORDER BY i
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS n_reg
+            FROM f
+        ),
+        june AS (
+            SELECT c.municipality_code, c.month, c.weekly_hours, c.n_reg,
+                   COALESCE(job.given, CASE WHEN job.first_i = year(c.start_date) * 12
+                       + month(c.start_date) THEN job.first_h END) AS at_start
+            FROM counted c JOIN job USING (person_id, start_date)
+            WHERE c.month LIKE '%M06' AND c.weekly_hours IS NOT NULL
+        )
+        SELECT municipality_code, month AS period,
+               CAST(SUM(CASE WHEN round(weekly_hours, 1) > round(at_start, 1) THEN 1 ELSE 0
+                   END) AS DOUBLE) AS numerator,
+               CAST(COUNT(*) AS DOUBLE) AS denominator
+        FROM june
+        WHERE n_reg >= 6 AND at_start > 0 AND at_start <= 10
+        GROUP BY ALL
+        """
 
 
 def run_duckdb(kpi: str, folder: Path) -> pl.DataFrame:

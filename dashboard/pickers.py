@@ -20,6 +20,7 @@ DIMENSION_LABELS = {
     "hours_band": "Timer i fleksjob",
     "scheme": "Ordning",
     "route": "Vej til selvforsørgelse",
+    "team": "Team",
 }
 
 

@@ -229,7 +229,13 @@ class Store:
                 return schema.create_empty().lazy()
             for f in files:
                 _scan_checked(f)  # an unreadable file is named, not a Polars traceback
-            return pl.scan_parquet(files, hive_partitioning=False)
+            # Files written before a column was added (e.g. ``team``) read it as null.
+            return pl.scan_parquet(
+                files,
+                hive_partitioning=False,
+                schema=schema.create_empty().schema,
+                missing_columns="insert",
+            )
         path = self.person_path(table)
         return _scan_checked(path) if path.is_file() else schema.create_empty().lazy()
 
@@ -291,6 +297,12 @@ class Store:
         if table not in PERSON_TABLES:
             raise StoreError(f"unknown person table {table!r}; known: {', '.join(PERSON_TABLES)}")
         schema = PERSON_TABLES[table].schema
+        # An optional column added to the schema later (e.g. ``team``) may be absent: null.
+        df = df.with_columns(
+            pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.create_empty().schema.items()
+            if name not in df.columns and schema.columns()[name].nullable
+        )
         df = validate(df, schema, origin)
         key = tuple(schema.primary_key())
         parts = (
@@ -770,7 +782,11 @@ def _merge(
         return new, 0
     keys = new.select(key).unique()
     kept = old.join(keys, on=list(key), how="anti", nulls_equal=True)
-    merged = pl.concat([kept, new.select(old.columns)], how="vertical")
+    # A column added to the schema since ``old`` was stored (e.g. ``team``) is null there.
+    kept = kept.with_columns(
+        pl.lit(None, new.schema[c]).alias(c) for c in new.columns if c not in old.columns
+    )
+    merged = pl.concat([kept, new.select(kept.columns)], how="vertical")
     return merged, old.height - kept.height
 
 

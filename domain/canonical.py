@@ -105,6 +105,7 @@ class BenefitWeekSchema(dy.Schema):
     birth_year = dy.Int16(min=1900, max=2100)
     country_of_origin = dy.String(min_length=1)
     flexjob_hours = dy.Float64(nullable=True, min=0, max=37)
+    team = dy.String(nullable=True)  # the jobcenter team of the person (optional column)
 
 
 class RefugeeMonthSchema(dy.Schema):

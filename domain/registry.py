@@ -419,7 +419,7 @@ METRICS.update(
                 "fuldtidspersoner er personuger delt med månedens uger. Året opgøres som "
                 "gennemsnittet af månederne.",
                 source_ref=f"{_PLAN}.2, note til figur 5; kommunens ydelsesdata (DREAM-format)",
-                breakdowns=("benefit_group", "match_group", "age_band", "sex", "origin"),
+                breakdowns=("benefit_group", "match_group", "age_band", "sex", "origin", "team"),
                 year_agg="mean",
             ),
             MetricDef(

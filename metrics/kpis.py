@@ -33,6 +33,7 @@ from domain.datasets import (
 from domain.periods import parse_period
 from domain.registry import METRICS, Count, MetricDef
 from metrics.person import insured_eastern_share, long_term_unemployed_persons
+from metrics.person.flexjob import reference_month_rows
 
 Inputs = Mapping[str, pl.LazyFrame]
 
@@ -267,40 +268,38 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     idx = pl.col("month").str.slice(0, 4).cast(pl.Int32) * 12 + pl.col("month").str.slice(
         5, 2
     ).cast(pl.Int32)
-    # Persons ever on support, numbered: only they can reach lasting self-support, and the
-    # number gives an integer sort key (no sort on the text ids).
-    first_support = (
-        lf.filter(pl.col("on_support"))
-        .group_by("person_id")
-        .agg(idx.min().alias("_first_support"))
-        .with_row_index("_p")
-        .with_columns(pl.col("_p").cast(pl.Int64))
+    # Persons numbered by their id's category (one integer key per person and month, no
+    # text sorted); only persons ever on support can reach lasting self-support.
+    person = (
+        pl.col("person_id")
+        .cast(pl.Categorical(pl.Categories.random()))
+        .to_physical()
+        .cast(pl.Int64)
+        .alias("_p")
     )
-    # The self-supporting months of those persons with a key unique per person and month,
-    # sorted: the 6th month of a run is a month with all of the 5 before it in the rows
-    # and not the one 6 before (a binary search each, no window per person).
+    first_support = (
+        lf.filter(pl.col("on_support")).group_by(person).agg(idx.min().alias("_first_support"))
+    )
+    # The self-supporting months of those persons, sorted on the key: the 6th month of a
+    # run is a month whose key is 5 above the key 5 rows before it (the 5 months before
+    # are all there) and not 6 above the key 6 rows before (the month before the run is
+    # not). No window per person and no binary search.
+    k = pl.col("_k")
     ss = (
         lf.filter(pl.col("self_supporting"))
-        .select("person_id", "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
-        .join(first_support, on="person_id", how="inner")
+        .select(person, "municipality_code", "sex", "route", idx.cast(pl.Int64).alias("_i"))
+        .join(first_support, on="_p", how="inner")
         .with_columns((pl.col("_p") * (1 << 20) + pl.col("_i")).alias("_k"))
         .sort("_k")
-        .with_columns(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_n"))
     )
-    in_last = [
-        (
-            pl.col("_n")
-            - pl.col("_k").search_sorted(pl.col("_k") - months, side="right").cast(pl.Int64)
-        ).alias(f"_in{months}")
-        for months in (6, 7)
-    ]
     reached = (
-        ss.with_columns(in_last)
-        .filter((pl.col("_in6") == 6) & (pl.col("_in7") == 6))
-        .filter(pl.col("_first_support") < pl.col("_i") - 5)
-        .sort("_i")
-        .group_by("person_id")
-        .first()
+        ss.filter(
+            (k - k.shift(5) == 5)
+            & (k - k.shift(6) != 6).fill_null(True)
+            & (pl.col("_first_support") < pl.col("_i") - 5)
+        )
+        .group_by("_p")
+        .first()  # rows are in month order within a person: the first run reached
         .with_columns(
             (
                 ((pl.col("_i") - 1) // 12).cast(pl.String)
@@ -326,7 +325,9 @@ def _refugee_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     # (otherwise a year whose last event was in June would look incomplete).
     i = pl.col("_i")
     covered = (
-        lf.with_columns(idx.alias("_i"))
+        lf.group_by("municipality_code", "month")  # few groups: the month index on those
+        .agg()
+        .with_columns(idx.alias("_i"))
         .group_by("municipality_code")
         .agg(pl.col("_i").min().alias("_lo"), pl.col("_i").max().alias("_hi"))
         .with_columns(pl.int_ranges("_lo", pl.col("_hi") + 1).alias("_i"))
@@ -436,10 +437,6 @@ FLEX_REF_MONTH = "M06"
 _LONG = (*KEY, *DIMENSIONS, "measure_id", "value", "suppressed")
 
 
-def _month_index(col: pl.Expr) -> pl.Expr:
-    return col.str.slice(0, 4).cast(pl.Int32) * 12 + col.str.slice(5, 2).cast(pl.Int32)
-
-
 def _band(hours: pl.Expr) -> pl.Expr:
     """Weekly hours -> band: (0, 5] 1-5, (5, 10] 6-10, above 10; 0 or none: no band."""
     return (
@@ -486,7 +483,7 @@ def _canonical_months(long: pl.LazyFrame, dims: Sequence[str]) -> pl.LazyFrame:
     )
 
 
-def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
+def flex_from_persons(lf: pl.LazyFrame, *, changes: bool = True) -> pl.LazyFrame:
     """The plan's flexjob hours figures from monthly person records (June of each year).
 
     New scheme only. A flexjob is a person and start date. Hours at start: the extract's
@@ -497,33 +494,26 @@ def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     up to it; June's hours (to 0.1) above, below or equal to those at start. ``personer``
     counts every new-scheme person in flexjob in June by June's hours band (no or zero
     hours: ``Uden registrerede timer``). Returns canonical-like rows of
-    ``fleksjob_timeudvikling``.
+    ``fleksjob_timeudvikling`` (``changes=False``: ``personer`` only, which reads the
+    June rows and nothing else).
     """
-    job = ["person_id", "start_date"]
-    start_i = pl.col("start_date").dt.year().cast(pl.Int32) * 12 + pl.col(
-        "start_date"
-    ).dt.month().cast(pl.Int32)
-    rows = (
-        lf.filter(pl.col("scheme").cast(pl.String) == "Ny ordning")
-        .with_columns(
-            _month_index(pl.col("month")).alias("_i"),
-            start_i.alias("_start_i"),
-            pl.col("weekly_hours").is_not_null().alias("_reg"),
+    persons = (
+        lf.filter(
+            (pl.col("scheme").cast(pl.String) == "Ny ordning")
+            & pl.col("month").str.ends_with(FLEX_REF_MONTH)
         )
-        .sort([*job, "_i"])
-        .with_columns(
-            pl.col("_reg").cast(pl.Int32).cum_sum().over(job).alias("_n_reg"),
-            pl.col("start_hours").drop_nulls().first().over(job).alias("_given"),
-            (pl.col("_i").min().over(job) == pl.col("_start_i")).alias("_covers"),
-            pl.col("weekly_hours").drop_nulls().first().over(job).alias("_first"),
-        )
-        .with_columns(
-            pl.coalesce("_given", pl.when(pl.col("_covers")).then(pl.col("_first"))).alias(
-                "_at_start"
-            )
-        )
-        .filter(pl.col("month").str.ends_with(FLEX_REF_MONTH))
+        .with_columns(_band(pl.col("weekly_hours")).alias("hours_band"))
+        .group_by("municipality_code", "month", "hours_band")
+        .agg(pl.col("person_id").n_unique().cast(pl.Float64).alias("value"))
+        .with_columns(pl.lit("personer").alias("measure_id"))
+        .select("municipality_code", "month", "hours_band", "measure_id", "value")
     )
+    if not changes:
+        return _long_from_cells(
+            persons.with_columns(pl.col("municipality_code").cast(pl.String)), ("hours_band",)
+        )
+    # Small (the June rows): computed once, read twice below (the grid and the counts).
+    rows = reference_month_rows(lf, int(FLEX_REF_MONTH[1:])).collect().lazy()
     now, then = pl.col("weekly_hours").round(1), pl.col("_at_start").round(1)
     change = (
         rows.filter(
@@ -557,25 +547,24 @@ def flex_from_persons(lf: pl.LazyFrame) -> pl.LazyFrame:
     change = grid.join(
         change, on=["municipality_code", "month", "hours_band", "measure_id"], how="left"
     ).with_columns(pl.col("value").fill_null(0.0))
-    persons = (
-        rows.with_columns(_band(pl.col("weekly_hours")).alias("hours_band"))
-        .group_by("municipality_code", "month", "hours_band")
-        .agg(pl.col("person_id").n_unique().cast(pl.Float64).alias("value"))
-        .with_columns(pl.lit("personer").alias("measure_id"))
-    )
     cells = pl.concat(
         [
             change.select("municipality_code", "month", "hours_band", "measure_id", "value"),
-            persons.select("municipality_code", "month", "hours_band", "measure_id", "value"),
+            persons,
         ]
     ).with_columns(pl.col("municipality_code").cast(pl.String))
     return _long_from_cells(cells, ("hours_band",))
 
 
-def _flex_source(inputs: Inputs) -> pl.LazyFrame:
+def _flex_source(inputs: Inputs, *, changes: bool = True) -> pl.LazyFrame:
     """The municipality's flexjob hours figures: from its person records where loaded (for
     the municipalities they cover), from the ``fleksjob_timeudvikling`` dataset elsewhere."""
-    derived = flex_from_persons(inputs[FLEX_PERSONS]) if FLEX_PERSONS in inputs else None
+    # From person data the pipeline runs once here, not once per pick that reads it.
+    derived = (
+        flex_from_persons(inputs[FLEX_PERSONS], changes=changes).collect().lazy()
+        if FLEX_PERSONS in inputs
+        else None
+    )
     agg = inputs.get(FLEX_DATASET)
     if derived is None and agg is None:
         raise MissingInput(f"no data loaded for {FLEX_DATASET} or {FLEX_PERSONS}")
@@ -627,7 +616,7 @@ def flex_share_over_10(inputs: Inputs, *, breakdown: str | None = None) -> pl.La
     """
     if breakdown is not None:
         raise ValueError("fleksjob_andel_over_10_timer kan ikke opdeles")
-    lf = _flex_source(inputs)
+    lf = _flex_source(inputs, changes=False)
     num = pick(lf, "personer", fixed={"hours_band": FLEX_BANDS[2]})
     den = pick(lf, "personer", fixed={"hours_band": TOTAL})
     num = den.select([*KEY, "group"]).join(num, on=[*KEY, "group"], how="left")

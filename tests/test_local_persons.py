@@ -206,6 +206,8 @@ def test_benefit_weeks_are_stored_for_later_kpis(tmp_path: Path, store: Store) -
         date(2022, 1, 31),
     ]
     assert data.df["flexjob_hours"].to_list() == [None, None, 12.5]
+    assert data.df["team"].to_list() == [None, None, None]  # no Team column in the file
+    assert data.df["match_group"].to_list() == ["Jobparat", "Jobparat", None]  # blank: null
     store_local(store, [(data, str(p), None)])
     assert store.scan_person("person_benefit_weeks").collect().height == 3
     p.write_text(
@@ -220,3 +222,43 @@ def test_benefit_weeks_are_stored_for_later_kpis(tmp_path: Path, store: Store) -
     p.write_text(WEEK_HEAD + "D1;710;2022-W54;Kontanthjælp;;ledig;Mand;1980;Danmark;\n", "utf-8")
     with pytest.raises(ReadError, match=r"row 2, column 'Uge': expected an ISO week"):
         read_local(p)
+
+
+def test_benefit_weeks_with_a_team_column(tmp_path: Path, store: Store) -> None:
+    """The optional Team column is stored (blank -> null); without it (the test above)
+    the column is null in every row. D1 in team Nord, D2 without a team."""
+    p = tmp_path / "uger_team.csv"
+    p.write_text(
+        WEEK_HEAD.rstrip("\n") + ";Team\n"
+        "D1;710;2022-W05;Kontanthjælp;Jobparat;ledig;Mand;1980;Danmark;;Nord\n"
+        "D2;710;2022-W05;Kontanthjælp;Jobparat;ledig;Kvinde;1981;Danmark;;\n",
+        "utf-8",
+    )
+    data = read_local(p)
+    assert data.df["team"].to_list() == ["Nord", None]
+    store_local(store, [(data, str(p), None)])
+    got = store.scan_person("person_benefit_weeks").sort("person_id").collect()
+    assert got["team"].to_list() == ["Nord", None]
+
+
+def test_a_store_written_before_the_team_column_still_reads_and_merges(
+    tmp_path: Path, store: Store
+) -> None:
+    """A partition stored without ``team`` (as before the column existed) reads as null
+    next to a new partition with teams, and an import into the old partition keeps its
+    rows (team null) and adds the new one with its team. A in 710 (old file), B in 706
+    (team Nord), then C in 710 (team Syd)."""
+    p = tmp_path / "uger.csv"
+    p.write_text(WEEK_HEAD + "A;710;2022-W05;Kontanthjælp;Jobparat;ledig;Mand;1980;Danmark;\n")
+    store_local(store, [(read_local(p), str(p), None)])
+    (old,) = [f for f in (store.root / "person").rglob("*.parquet") if "710" in str(f)]
+    pl.read_parquet(old).drop("team").write_parquet(old)  # as stored before the column
+    head = WEEK_HEAD.rstrip("\n") + ";Team\n"
+    p.write_text(head + "B;706;2022-W05;Kontanthjælp;Jobparat;ledig;Mand;1980;Danmark;;Nord\n")
+    store_local(store, [(read_local(p), str(p), None)])
+    got = store.scan_person("person_benefit_weeks").sort("person_id").collect()
+    assert got.select("person_id", "team").rows() == [("A", None), ("B", "Nord")]
+    p.write_text(head + "C;710;2022-W05;Kontanthjælp;Jobparat;ledig;Mand;1980;Danmark;;Syd\n")
+    store_local(store, [(read_local(p), str(p), None)])
+    got = store.scan_person("person_benefit_weeks").sort("person_id").collect()
+    assert got.select("person_id", "team").rows() == [("A", None), ("B", "Nord"), ("C", "Syd")]

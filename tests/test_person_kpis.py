@@ -34,6 +34,7 @@ def _rows(
     sex: str = "Kvinder",
     birth_year: int = 1980,
     country: str = "Danmark",
+    team: str | None = None,
 ) -> list[dict[str, object]]:
     return [
         {
@@ -47,6 +48,7 @@ def _rows(
             "birth_year": birth_year,
             "country_of_origin": country,
             "flexjob_hours": None,
+            "team": team,
         }
         for w in weeks
     ]
@@ -177,8 +179,37 @@ def test_breakdowns_by_sex_age_origin_and_match_group() -> None:
         ("710", jan, "Jobparat"): 1.0,
         ("710", jan, "Uddannelsesparat"): 1.0,
     }
-    with pytest.raises(ValueError, match="team"):
-        long_term_unemployed_persons(lf, breakdown="team")
+    with pytest.raises(ValueError, match="akasse"):
+        long_term_unemployed_persons(lf, breakdown="akasse")
+
+
+def test_breakdown_by_team_uses_the_team_of_the_week_counted() -> None:
+    """N is unemployed weeks 0-55 in team Nord until week 53 and team Syd from week 54:
+    January's weeks 52-53 are Nord (2/4 = 0.5), 54-55 Syd (0.5). Z, unemployed weeks
+    0-55 with no team given: 4/4 = 1.0 under "Uoplyst". E, unemployed weeks 0-55 in team
+    Nord on kontanthjælp as aktivitetsparat, is not job-ready and adds nothing. The
+    total is 2.0, the sum of the teams."""
+    lf = _frame(
+        _rows("N", range(54), team="Nord") + _rows("N", range(54, 56), team="Syd"),
+        _rows("Z", range(56)),
+        _rows("E", range(56), benefit="Kontanthjælp", match="Aktivitetsparat", team="Nord"),
+    )
+    jan = "2022M01"
+    assert _ltu(lf, "team") == {
+        ("710", jan, "Nord"): 0.5,
+        ("710", jan, "Syd"): 0.5,
+        ("710", jan, "Uoplyst"): 1.0,
+    }
+    assert _ltu(lf)[("710", jan, "I alt")] == 2.0
+
+
+def test_records_without_a_team_column_break_down_as_unknown() -> None:
+    """Records stored before the team column existed (no ``team`` column at all): the
+    total is unchanged and the team breakdown puts everybody under "Uoplyst".
+    C is long-term in all 4 weeks of January 2022 (weeks 52-55 of 0-56): 1.0."""
+    lf = _frame(_rows("C", range(0, 57))).drop("team")
+    assert _ltu(lf)[("710", "2022M01", "I alt")] == 1.0
+    assert _ltu(lf, "team")[("710", "2022M01", "Uoplyst")] == 1.0
 
 
 def test_eastern_share_counts_insured_unemployed_in_the_first_week_of_the_month() -> None:

@@ -281,6 +281,17 @@ WEEKS = Template(
             minimum=0,
             maximum=37,
         ),
+        Column(
+            "Team",
+            "team",
+            "text",
+            "Jobcentrets team, der har borgeren i ugen (valgfri kolonne; tom hvis ukendt). "
+            "Giver langtidsledigheden fordelt på team.",
+            "Team Nord",
+            required=False,
+            nullable=True,
+            aliases=("Sagsbehandlerteam",),
+        ),
     ),
 )
 
@@ -438,6 +449,10 @@ def convert_reviews(table: RawTable) -> LocalData:
 def convert_weeks(table: RawTable) -> LocalData:
     rows = parse_table(table, WEEKS)
     _dupes(table, rows, ["person_id", "week_start"], WEEKS, "person and week")
+    # A blank match group or team is unknown (null), not a group called "".
+    rows = rows.with_columns(
+        pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in ("match_group", "team")
+    )
     return _done(WEEKS, table, rows, "week_start")
 
 

@@ -11,7 +11,7 @@ from metrics.person.benefit_weeks import (
     age_band,
     insured_eastern_share,
     long_term_unemployed_persons,
-    ltu_person_weeks,
+    ltu_week_counts,
 )
 
 __all__ = [
@@ -20,5 +20,5 @@ __all__ = [
     "age_band",
     "insured_eastern_share",
     "long_term_unemployed_persons",
-    "ltu_person_weeks",
+    "ltu_week_counts",
 ]

@@ -49,7 +49,7 @@ AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
     (50, 59, "50-59 år"),
     (60, None, "60 år og derover"),
 )
-BREAKDOWNS = ("benefit_group", "match_group", "age_band", "sex", "origin")
+BREAKDOWNS = ("benefit_group", "match_group", "age_band", "sex", "origin", "team")
 _EPOCH_MONDAY = date(1970, 1, 5)
 _PERSON_SHIFT = 1 << 21  # week numbers stay far below this: one key per person and week
 
@@ -86,16 +86,12 @@ def _weeks_in_month(period_start: pl.Expr) -> pl.Expr:
     return ((days - 1 - offset) // 7 + 1).cast(pl.Float64)
 
 
-def _group(breakdown: str | None) -> pl.Expr:
-    if breakdown is None:
-        return pl.lit(TOTAL)
-    if breakdown not in BREAKDOWNS:
-        raise ValueError(f"cannot break down by {breakdown!r} (allowed: {', '.join(BREAKDOWNS)})")
-    if breakdown == "age_band":
-        return age_band(pl.col("period_start").dt.year(), pl.col("birth_year"))
-    if breakdown == "origin":
-        return pl.col("country_of_origin").cast(pl.String)
-    return pl.col(breakdown).cast(pl.String).fill_null(UNKNOWN)
+def with_team(weeks: pl.LazyFrame) -> pl.LazyFrame:
+    """``weeks`` with a ``team`` column: null when the records have none (files imported
+    before the column existed, or without it)."""
+    if "team" in weeks.collect_schema().names():
+        return weeks
+    return weeks.with_columns(pl.lit(None, pl.String).alias("team"))
 
 
 def _to_raw(cells: pl.LazyFrame) -> pl.LazyFrame:
@@ -125,85 +121,74 @@ def _to_raw(cells: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def ltu_person_weeks(weeks: pl.LazyFrame) -> pl.LazyFrame:
-    """The person-weeks that count as long-term unemployed (one row each).
+def _carried(breakdown: str | None) -> list[pl.Expr]:
+    """The breakdown's source column, carried through the sort as ``_g`` (small types:
+    the birth year for age bands, categories for text)."""
+    if breakdown is None:
+        return []
+    if breakdown not in BREAKDOWNS:
+        raise ValueError(f"cannot break down by {breakdown!r} (allowed: {', '.join(BREAKDOWNS)})")
+    if breakdown == "age_band":
+        return [pl.col("birth_year").alias("_g")]
+    source = "country_of_origin" if breakdown == "origin" else breakdown
+    text = pl.col(source).cast(pl.String)
+    if breakdown != "origin":
+        text = text.fill_null(UNKNOWN)
+    return [text.cast(pl.Categorical(pl.Categories.random())).alias("_g")]
 
-    Columns: person_id, municipality_code, week_start, benefit_group, match_group, sex,
-    birth_year, country_of_origin and ``weeks_52`` (the weeks unemployed or activated in
-    the 52 weeks up to and including this one). Only weeks with full history are kept
-    (see the module doc).
 
-    One sort by person and week; the 52-week count is a binary search on a key that is
-    unique per person and week, so no window per person is needed.
+def ltu_week_counts(weeks: pl.LazyFrame, *, breakdown: str | None = None) -> pl.LazyFrame:
+    """Long-term unemployed person-weeks counted per municipality and week (and group).
+
+    Columns: ``municipality_code`` (UInt16), ``_w`` (``week_index``), ``_g`` (the
+    breakdown's source column, see ``_carried``; absent without a breakdown) and
+    ``_weeks``. Every week is counted, also those of months without full history (the
+    caller drops those).
+
+    The weeks unemployed or activated on one of the benefits are sorted once on one
+    integer key per person and week (``person code * 2**21 + week``; the person code is
+    the person id's category number, so no text is sorted). A week is long-term when the
+    row 41 places before it on that key is within the 52 weeks up to it: the 42 rows
+    from there on are then 42 distinct weeks of this person in the window, and with 42 or
+    more weeks in the window that row is always in it. So no window per person and no
+    binary search is needed.
     """
-    cols = [
-        "person_id",
-        "municipality_code",
-        "week_start",
-        "benefit_group",
-        "match_group",
-        "status",
-        "sex",
-        "birth_year",
-        "country_of_origin",
-    ]
-    first_week = weeks.select(week_index(pl.col("week_start")).min().alias("_first"))
-    unemployed = (
-        weeks.select(cols)
-        .filter(
-            pl.col("status").cast(pl.String).is_in(UNEMPLOYED_STATUS)
-            & pl.col("benefit_group").is_in(BENEFIT_GROUPS_LTU)
-        )
-        .with_columns(week_index(pl.col("week_start")).alias("_w"))
-        .sort("person_id", "_w")
-        .with_columns(
-            (pl.col("person_id") != pl.col("person_id").shift(1))
-            .fill_null(True)
-            .cum_sum()
-            .cast(pl.Int64)
-            .alias("_p")
-        )
-        .with_columns((pl.col("_p") * _PERSON_SHIFT + pl.col("_w")).alias("_k"))
-        .with_columns(
-            (
-                pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-                - pl.col("_k")
-                .search_sorted(pl.col("_k") - LTU_WINDOW_WEEKS, side="right")
-                .cast(pl.Int64)
-            ).alias("weeks_52")
-        )
-    )
+    if breakdown == "team":
+        weeks = with_team(weeks)
+    person = pl.col("person_id").cast(pl.Categorical(pl.Categories.random())).to_physical()
     ready = pl.col("match_group").is_in(JOB_READY) | (
         pl.col("match_group").is_null() & (pl.col("benefit_group") == INSURED_BENEFIT)
     )
-    # The first week of the month the week belongs to must have 52 weeks of history.
-    th = _thursday(pl.col("week_start"))
-    month_first_thursday = pl.date(th.dt.year(), th.dt.month(), 1)
-    month_first_monday = month_first_thursday + pl.duration(
-        days=((4 - month_first_thursday.dt.weekday().cast(pl.Int32)) % 7) - 3
-    )
+    key = pl.col("_k")
     return (
-        unemployed.filter(ready & (pl.col("weeks_52") >= LTU_MIN_WEEKS))
-        .join(first_week, how="cross")
-        .filter(week_index(month_first_monday) - (LTU_WINDOW_WEEKS - 1) >= pl.col("_first"))
-        .select(*[c for c in cols if c != "status"], "weeks_52")
+        weeks.filter(
+            pl.col("status").is_in(UNEMPLOYED_STATUS)
+            & pl.col("benefit_group").is_in(BENEFIT_GROUPS_LTU)
+        )
+        .select(
+            (person.cast(pl.Int64) * _PERSON_SHIFT + week_index(pl.col("week_start"))).alias("_k"),
+            pl.col("municipality_code").cast(pl.UInt16),
+            ready.alias("_ready"),
+            *_carried(breakdown),
+        )
+        .sort("_k")
+        .filter(pl.col("_ready") & (key - key.shift(LTU_MIN_WEEKS - 1) < LTU_WINDOW_WEEKS))
+        .group_by(
+            "municipality_code",
+            (key % _PERSON_SHIFT).alias("_w"),
+            *(["_g"] if breakdown is not None else []),
+        )
+        .agg(pl.len().alias("_weeks"))
     )
 
 
-def _covered_months(weeks: pl.LazyFrame, *, full_history: bool) -> pl.LazyFrame:
-    """Every municipality and month the records cover (a month with no one is a zero)."""
-    out = weeks.select("municipality_code", *_month_columns(pl.col("week_start"))).unique()
-    if not full_history:
-        return out
-    first = weeks.select(week_index(pl.col("week_start")).min().alias("_first"))
-    first_monday = pl.col("period_start") + pl.duration(
-        days=((4 - pl.col("period_start").dt.weekday().cast(pl.Int32)) % 7) - 3
-    )
-    return (
-        out.join(first, how="cross")
-        .filter(week_index(first_monday) - (LTU_WINDOW_WEEKS - 1) >= pl.col("_first"))
-        .drop("_first")
-    )
+def _first_monday(period_start: pl.Expr) -> pl.Expr:
+    """The Monday of the first week of the month (the week of its first Thursday)."""
+    return period_start + pl.duration(days=((4 - period_start.dt.weekday().cast(pl.Int32)) % 7) - 3)
+
+
+def _week_start(index: pl.Expr) -> pl.Expr:
+    return pl.lit(_EPOCH_MONDAY) + pl.duration(weeks=index)
 
 
 def long_term_unemployed_persons(
@@ -212,27 +197,65 @@ def long_term_unemployed_persons(
     """Long-term unemployed full-time persons per municipality and month (raw frame).
 
     ``breakdown``: benefit_group, match_group, age_band (age reached in the month's
-    year), sex or origin (country of origin). Months the records cover with nobody
+    year), sex, origin (country of origin) or team (the team of the week counted;
+    "Uoplyst" where the records give none). Months the records cover with nobody
     long-term unemployed are zeros in the total (with a breakdown, only groups with
     someone in them appear).
+
+    The two heavy parts, the long-term weeks (``ltu_week_counts``) and the municipalities
+    and weeks the records cover (which also give the first week of the data), run on
+    Polars' streaming engine in one go; what is left is small (municipalities x weeks)
+    and returned as a lazy frame.
     """
-    group = _group(breakdown)
-    ltu = (
-        ltu_person_weeks(weeks)
-        .with_columns(*_month_columns(pl.col("week_start")))
-        .with_columns(group.alias("group"))
-        .group_by("municipality_code", "period", "period_start", "group")
-        .agg(pl.len().alias("_weeks"))
-    )
+    counts_plan = ltu_week_counts(weeks, breakdown=breakdown)
+    covered_plan = weeks.group_by(
+        pl.col("municipality_code").cast(pl.UInt16), week_index(pl.col("week_start")).alias("_w")
+    ).agg()
+    counts, covered = pl.collect_all([counts_plan, covered_plan], engine="streaming")
+    first = covered["_w"].min()
+    if first is None:  # no records at all
+        return _to_raw(
+            pl.LazyFrame(
+                schema={
+                    "municipality_code": pl.String,
+                    "period": pl.String,
+                    "period_start": pl.Date,
+                    "group": pl.String,
+                    "numerator": pl.Float64,
+                    "denominator": pl.Float64,
+                }
+            )
+        )
+    key = ["municipality_code", "period", "period_start"]
+
+    def by_month(lf: pl.LazyFrame) -> pl.LazyFrame:
+        """Weeks -> months, only months whose first week has the full 52 weeks of data."""
+        return (
+            lf.with_columns(*_month_columns(_week_start(pl.col("_w"))))
+            .filter(
+                week_index(_first_monday(pl.col("period_start"))) - (LTU_WINDOW_WEEKS - 1) >= first
+            )
+            .with_columns(pl.col("municipality_code").cast(pl.String).str.zfill(3))
+        )
+
+    ltu = by_month(counts.lazy())
     if breakdown is None:
-        cells = (
-            _covered_months(weeks, full_history=True)
-            .with_columns(pl.lit(TOTAL).alias("group"))
-            .join(ltu, on=["municipality_code", "period", "period_start", "group"], how="left")
-            .with_columns(pl.col("_weeks").fill_null(0))
+        months = by_month(covered.lazy()).select(key).unique()
+        ltu = ltu.group_by(key).agg(pl.col("_weeks").sum())
+        cells = months.join(ltu, on=key, how="left").with_columns(
+            pl.col("_weeks").fill_null(0), pl.lit(TOTAL).alias("group")
         )
     else:
-        cells = ltu
+        group = (
+            age_band(pl.col("period_start").dt.year(), pl.col("_g"))
+            if breakdown == "age_band"
+            else pl.col("_g").cast(pl.String)
+        )
+        cells = (
+            ltu.with_columns(group.alias("group"))
+            .group_by(*key, "group")
+            .agg(pl.col("_weeks").sum())
+        )
     return _to_raw(
         cells.with_columns(
             (pl.col("_weeks") / _weeks_in_month(pl.col("period_start"))).alias("numerator"),
@@ -247,10 +270,23 @@ def insured_eastern_share(
     """Eastern European insured unemployed as a share of all insured unemployed, at the
     start of each month (raw frame: numerator and denominator in full-time persons)."""
     east = tuple(countries) if countries else EASTERN_EUROPE
-    weeks = weeks.select(
-        "municipality_code", "week_start", "benefit_group", "status", "country_of_origin"
-    ).with_columns(pl.col("status").cast(pl.String))
-    counted = insured_eastern_cells(nw.from_native(weeks), east).to_native()
+    # The portable step (``insured_eastern_cells``) holds the definition; the same filters
+    # first, in Polars, let the scan skip most rows before any column is decoded as text.
+    weeks = (
+        weeks.filter(
+            (pl.col("benefit_group") == INSURED_BENEFIT)
+            & (pl.col("status") == "ledig")
+            & (_thursday(pl.col("week_start")).dt.day() <= 7)
+        )
+        .select("municipality_code", "week_start", "benefit_group", "status", "country_of_origin")
+        .with_columns(pl.col("status").cast(pl.String))
+    )
+    counted = (
+        insured_eastern_cells(nw.from_native(weeks), east)
+        .to_native()
+        .collect(engine="streaming")
+        .lazy()
+    )
     start = pl.date(pl.col("year"), pl.col("month"), 1)
     cells = counted.with_columns(
         start.dt.strftime("%YM%m").alias("period"),
