@@ -30,7 +30,7 @@ def extract(lines: list[str]) -> str:
 def rows(n_years: int = 3) -> list[str]:
     """y25i09 rows: every month of 2019.. for Favrskov, Ærø and Høje-Taastrup, two
     groups; values vary with the row, some suppressed, full-time persons with decimals."""
-    out = []
+    out: list[str] = []
     for y in range(2019, 2019 + n_years):
         for m in range(1, 13):
             for area in ("Favrskov", "Ærø", "Høje-Taastrup"):
