@@ -111,7 +111,9 @@ def stage_file(
     """``read_file`` for an import: a CSV file above ``stream_above`` bytes is read in
     chunks of ``chunk_bytes`` and its rows spilled to ``spill_dir`` (which the caller
     removes), so its size is bounded by the disk, not the memory. Other files (Excel,
-    JSON, smaller CSV) are read whole by ``read_file``; their rows stay in memory.
+    JSON, smaller CSV) are read whole as ``read_file`` reads them; their rows stay in
+    memory. Either way the rows are not yet validated against ``AggregateSchema``: the
+    store validates every row it imports.
     Defaults: ``STREAM_ABOVE`` and ``csv_stream.CHUNK_BYTES``.
     """
     stream_above = STREAM_ABOVE if stream_above is None else stream_above
@@ -129,5 +131,7 @@ def stage_file(
             hints=(("the file name", named),) if named else (),
             chunk_bytes=csv_stream.CHUNK_BYTES if chunk_bytes is None else chunk_bytes,
         )
-    c = read_file(path, dataset_id=dataset_id, max_bytes=max_bytes, extra_groups=extra_groups)
+    # The store validates every row it imports: not here too.
+    raw = read_raw(path, max_bytes=max_bytes)
+    c = to_aggregate(raw, dataset_id, extra_groups, check_schema=False)
     return Staged(c.df.lazy(), c.dataset_id, c.rows_read, c.skipped_unknown_area, c.warnings)

@@ -498,7 +498,7 @@ class _Converter:
             f"rows too{ask}"
         )
 
-    def convert(self) -> Converted:
+    def convert(self, *, check_schema: bool = True) -> Converted:
         t, plan = self.t, self.plan
         body = t.body
         ncols = len(t.header)
@@ -548,7 +548,9 @@ class _Converter:
         df = self._explode(firsts, dims)
         for i, d, _name in dims:
             self._check_total_not_below_parts(df, d, i)
-        df = _validated(df.select(AggregateSchema.column_names()))
+        df = df.select(AggregateSchema.column_names())
+        if check_schema:
+            df = _validated(df)
         warnings = tuple(self._missing_totals(df, d) for _i, d, _name in dims)
         return Converted(df, plan.dataset_id, body.height, skipped, tuple(w for w in warnings if w))
 
@@ -769,12 +771,15 @@ def to_aggregate(
     extra_groups: Sequence[str] = (),
     *,
     today: date | None = None,
+    check_schema: bool = True,
 ) -> Converted:
     """Canonical aggregate rows of ``table`` (dataset detected from the header if not given).
 
     ``today`` (default: the real date) bounds the periods: none may start after it.
+    ``check_schema=False`` leaves the ``AggregateSchema`` validation to the store, which
+    validates every row it imports (so an import validates each row once).
     """
-    return _Converter(table, dataset_id, extra_groups, today).convert()
+    return _Converter(table, dataset_id, extra_groups, today).convert(check_schema=check_schema)
 
 
 @dataclass(frozen=True)
