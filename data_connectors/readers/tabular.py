@@ -463,6 +463,16 @@ class _Converter:
         kept once; totals are checked against their parts. Returns the canonical rows and,
         per breakdown, the cells whose total is unknown (``_missing_totals``)."""
         key = ["period", "area_code", *DIMENSIONS, "measure_id"]
+        if df.select(pl.struct(key).n_unique()).item() < df.height:  # repeats: find them
+            df = self._without_repeats(df, key)
+        dims = [(i, d) for i, d in self.plan.dimensions]
+        for i, d in dims:
+            self._check_total_not_below_parts(df, d, i)
+        missing = {d: self._missing_total_cells(df, d) for _i, d in dims}
+        return df.select(AggregateSchema.column_names()), missing
+
+    def _without_repeats(self, df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+        """``df`` with each key once (its first row); an error if a repeat differs."""
         df = df.sort(ROW, MEASURE_COL)
         first = df.with_columns(
             pl.col("value").first().over(key).alias("__first_value"),
@@ -477,12 +487,7 @@ class _Converter:
                 f"conflicts with row {r['__first_row']}: same period, area and breakdown "
                 f"but value {_show(r['value'])} here and {_show(r['__first_value'])} there",
             )
-        df = df.filter(pl.struct(key).is_first_distinct())
-        dims = [(i, d) for i, d in self.plan.dimensions]
-        for i, d in dims:
-            self._check_total_not_below_parts(df, d, i)
-        missing = {d: self._missing_total_cells(df, d) for _i, d in dims}
-        return df.select(AggregateSchema.column_names()), missing
+        return df.filter(pl.struct(key).is_first_distinct())
 
     def missing_totals_warning(self, dim: str, unknown: int) -> str | None:
         """The warning ``_missing_totals`` gives, for ``unknown`` cells of a whole file."""
