@@ -47,7 +47,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -341,8 +341,12 @@ class Store:
         )
         parts: dict[Path, pl.DataFrame | pl.LazyFrame] = {}
         for ds, year, _n in keys.iter_rows():
+            # A range on the column itself: Parquet statistics skip the other years' files.
+            start = pl.col("period_start")
             part = lf.filter(
-                (pl.col("dataset_id") == ds) & (pl.col("period_start").dt.year() == year)
+                (pl.col("dataset_id") == ds)
+                & (start >= date(int(year), 1, 1))
+                & (start < date(int(year) + 1, 1, 1))
             )
             parts[self.aggregate_part_path(str(ds), int(year))] = part
         return _Item(origin, sha, int(keys["n"].sum()), parts)
