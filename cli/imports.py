@@ -148,10 +148,10 @@ def import_(paths: tuple[Path, ...], dataset_id: str | None, max_mb: float) -> N
         results = store.import_aggregates(
             [(staged.frame, str(path), sha256_file(path)) for path, staged in read], kind="file"
         )
-    for (path, converted), result in zip(read, results, strict=True):
-        click.echo(f"{result.summary()} [{converted.dataset_id}]")
-        _echo_skipped(str(path), converted)
-        _warn_period_types(converted)
+        for (path, converted), result in zip(read, results, strict=True):
+            click.echo(f"{result.summary()} [{converted.dataset_id}]")
+            _echo_skipped(str(path), converted)
+            _warn_period_types(converted)  # reads the spilled rows: inside the folder's life
 
 
 def _client(settings: Settings) -> JobindsatsClient:
