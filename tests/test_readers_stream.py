@@ -72,7 +72,7 @@ def test_blocks_are_whole_lines_numbered_from_one(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("chunk", CHUNKS)
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
 def test_rows_read_in_chunks_equal_the_whole_read(
     tmp_path: Path, chunk: int, encoding: str
 ) -> None:
@@ -221,3 +221,17 @@ def test_staged_frame_imports_into_the_store(tmp_path: Path) -> None:
     assert (r.rows_in, r.rows_added) == (432, 432)
     got = store.scan("y25i09").collect().sort(KEY)
     assert got.equals(whole(path).select(got.columns))
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_first_letter_beyond_ascii_in_a_late_chunk(tmp_path: Path, encoding: str) -> None:
+    """36 ASCII rows (many chunks that would decode as UTF-8), then Ærø: the whole file
+    is Windows-1252, decided before any chunk is read, so Ærø is Ærø, not an error."""
+    ascii_rows = [r for r in rows() if ";Favrskov;A-dagpenge;" in r]  # 36 rows
+    lines = ascii_rows + [r for r in rows() if ";Ærø;" in r][:10]
+    text = extract(lines).replace("Område", "Omraade")  # the header in ASCII too
+    path = write(tmp_path, text, encoding)
+    assert min(path.read_bytes().find(c.encode(encoding)) for c in "Æø") > 36 * 30
+    got = staged(path, tmp_path / "spill", 150)
+    assert got.equals(whole(path).select(got.columns))
+    assert got.filter(pl.col("area_name") == "Ærø").height == 20
