@@ -6,6 +6,7 @@ problem is one line naming the file (or API call), row and column.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import click
@@ -31,7 +32,7 @@ from data_connectors.jobindsats.fetch import (
 )
 from data_connectors.jobindsats.mappings import MAPPINGS
 from data_connectors.local import TEMPLATES, detect_template
-from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, ReadError, read_file
+from data_connectors.readers import DEFAULT_MAX_BYTES, Converted, ReadError, Staged, stage_file
 from data_connectors.settings import Settings
 from data_connectors.store import Store, sha256_file
 from domain.canonical import AggregateSchema, validate
@@ -46,25 +47,27 @@ class MissingApiKey(LookupError):
     pass
 
 
-def undeclared_period_types(c: Converted) -> list[tuple[str, int]]:
+def undeclared_period_types(c: Converted | Staged) -> list[tuple[str, int]]:
     """(period type, rows) of the imported rows whose type the dataset does not declare.
 
     ``Dataset.periods`` lists the period types the KPIs read (``M`` for most tables);
     jobindsats publishes some tables with several, so other types are stored, not refused.
     """
     ds = DATASETS.get(c.dataset_id)
-    if ds is None or c.df.is_empty():
+    if ds is None:
         return []
+    rows = c.frame if isinstance(c, Staged) else c.df.lazy()
     counts = (
-        c.df.group_by(pl.col("period_type").cast(pl.String))
+        rows.group_by(pl.col("period_type").cast(pl.String))
         .len()
         .filter(~pl.col("period_type").is_in(list(ds.periods)))
         .sort("period_type")
+        .collect()
     )
     return [(str(t), int(n)) for t, n in counts.iter_rows()]
 
 
-def _warn_period_types(c: Converted) -> None:
+def _warn_period_types(c: Converted | Staged) -> None:
     found = undeclared_period_types(c)
     if not found:
         return
@@ -73,7 +76,7 @@ def _warn_period_types(c: Converted) -> None:
     click.echo(f"warning: {c.dataset_id}: {what}, which the KPIs do not use", err=True)
 
 
-def _echo_skipped(origin: str, c: Converted) -> None:
+def _echo_skipped(origin: str, c: Converted | Staged) -> None:
     if c.skipped_unknown_area:
         click.echo(
             f"{origin}: skipped {c.skipped_unknown_area} 'Uoplyst område' row(s) "
@@ -126,17 +129,29 @@ def import_(paths: tuple[Path, ...], dataset_id: str | None, max_mb: float) -> N
                 "extracts: import the two kinds in separate commands",
             )
     store = Store.from_settings(Settings())
-    read = [
-        (path, read_file(path, dataset_id=dataset_id and dataset_id.lower(), max_bytes=max_bytes))
-        for path in paths
-    ]
-    results = store.import_aggregates(
-        [(converted.df, str(path), sha256_file(path)) for path, converted in read], kind="file"
-    )
-    for (path, converted), result in zip(read, results, strict=True):
-        click.echo(f"{result.summary()} [{converted.dataset_id}]")
-        _echo_skipped(str(path), converted)
-        _warn_period_types(converted)
+    store.data_dir.mkdir(parents=True, exist_ok=True)
+    # A large CSV is read in chunks and its rows spilled here (next to the store, never
+    # in memory at once); the store takes them one partition at a time.
+    with tempfile.TemporaryDirectory(prefix=".import-", dir=store.data_dir) as spill:
+        read = [
+            (
+                path,
+                stage_file(
+                    path,
+                    Path(spill) / str(n),
+                    dataset_id=dataset_id and dataset_id.lower(),
+                    max_bytes=max_bytes,
+                ),
+            )
+            for n, path in enumerate(paths)
+        ]
+        results = store.import_aggregates(
+            [(staged.frame, str(path), sha256_file(path)) for path, staged in read], kind="file"
+        )
+        for (path, converted), result in zip(read, results, strict=True):
+            click.echo(f"{result.summary()} [{converted.dataset_id}]")
+            _echo_skipped(str(path), converted)
+            _warn_period_types(converted)  # reads the spilled rows: inside the folder's life
 
 
 def _client(settings: Settings) -> JobindsatsClient:

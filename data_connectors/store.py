@@ -2,7 +2,13 @@
 
 Layout under ``<data_dir>/store``::
 
-    aggregate/<dataset_id>.parquet   canonical AggregateSchema rows
+    aggregate/<dataset_id>/year=<Y>/<dataset_id>.parquet
+                                     canonical AggregateSchema rows of the periods starting
+                                     in year Y: an import reads and rewrites only the years
+                                     it touches
+    aggregate/<dataset_id>.parquet   the old layout (one file per dataset): still read; the
+                                     next import into the dataset moves its rows into year
+                                     partitions and removes it, in the same journaled unit
     person/<table>.parquet           canonical person-level tables
     person/<table>/year=<Y>/municipality=<code>/<table>.parquet
                                      a partitioned person table (benefit weeks): an
@@ -11,8 +17,10 @@ Layout under ``<data_dir>/store``::
 
 Every write goes to a temporary file in the same folder and is renamed into place only
 after all files of the import are written and validated, so a failed import leaves the
-store exactly as it was. Rows are merged on the table's key: importing the same rows
-twice replaces them and never duplicates them.
+store exactly as it was. Partitions are merged and written one at a time, so an import
+holds at most one partition (old and new rows) in memory, whatever the store's size.
+Rows are merged on the table's key: importing the same rows twice replaces them and never
+duplicates them.
 
 Store files and import log are one unit, also when the process is killed (``kill -9``,
 power loss): before the first rename, an import writes ``store/.import-journal.json``
@@ -39,7 +47,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +89,7 @@ CRASH_STEPS = (
     "before_log_done",
     "after_log_done",
 )
+_YEAR = "__year"
 _LEFTOVER = re.compile(r"^\..+\.(\d+)\.(tmp|bak)$")  # .<name>.<pid>.tmp / .bak
 
 
@@ -101,7 +110,12 @@ class _Item:
     origin: str
     sha256: str | None
     rows_in: int
-    parts: dict[Path, pl.DataFrame]
+    parts: dict[Path, pl.DataFrame | pl.LazyFrame]
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """The datasets or tables it goes into (a partitioned one named once)."""
+        return tuple(dict.fromkeys(p.stem for p in self.parts))
 
 
 @dataclass(frozen=True)
@@ -163,7 +177,32 @@ class Store:
 
     # -- paths -----------------------------------------------------------------------
     def aggregate_path(self, dataset_id: str) -> Path:
+        """The single file of a dataset in the old layout (read; removed by the next import)."""
         return self.root / "aggregate" / f"{dataset_id}.parquet"
+
+    def aggregate_dir(self, dataset_id: str) -> Path:
+        """The folder of a dataset's year partitions."""
+        return self.root / "aggregate" / dataset_id
+
+    def aggregate_part_path(self, dataset_id: str, year: int) -> Path:
+        """The file of the rows of ``dataset_id`` whose period starts in ``year``."""
+        return self.aggregate_dir(dataset_id) / f"year={year}" / f"{dataset_id}.parquet"
+
+    def _aggregate_files(self, dataset_id: str) -> list[Path]:
+        """Every file of a dataset: its partitions and, if still there, its old single file."""
+        files = sorted(self.aggregate_dir(dataset_id).glob(f"year=*/{dataset_id}.parquet"))
+        legacy = self.aggregate_path(dataset_id)
+        return [legacy, *files] if legacy.is_file() else files
+
+    def _aggregate_parts(self, df: pl.DataFrame) -> dict[Path, pl.DataFrame]:
+        """Canonical aggregate rows split into the files of their (dataset, year) partitions."""
+        keyed = df.with_columns(pl.col("period_start").dt.year().alias(_YEAR))
+        return {
+            self.aggregate_part_path(str(ds), int(year)): part.drop(_YEAR)
+            for (ds, year), part in sorted(
+                keyed.partition_by("dataset_id", _YEAR, as_dict=True).items()
+            )
+        }
 
     def person_path(self, table: str) -> Path:
         return self.root / "person" / f"{table}.parquet"
@@ -196,7 +235,15 @@ class Store:
     def datasets(self) -> list[str]:
         self._ensure_recovered()
         folder = self.root / "aggregate"
-        return sorted(p.stem for p in folder.glob("*.parquet")) if folder.is_dir() else []
+        if not folder.is_dir():
+            return []
+        legacy = {p.stem for p in folder.glob("*.parquet")}
+        parted = {
+            d.name
+            for d in folder.iterdir()
+            if d.is_dir() and not d.name.startswith(".") and self._aggregate_files(d.name)
+        }
+        return sorted(legacy | parted)
 
     def person_tables(self) -> list[str]:
         self._ensure_recovered()
@@ -213,10 +260,10 @@ class Store:
     def scan(self, dataset_id: str) -> pl.LazyFrame:
         """One dataset as a LazyFrame (empty, with the canonical schema, if not loaded)."""
         self._ensure_recovered()
-        path = self.aggregate_path(dataset_id)
-        if not path.is_file():
+        files = self._aggregate_files(dataset_id)
+        if not files:
             return AggregateSchema.create_empty().lazy()
-        return _scan_aggregate(path)
+        return pl.concat([_scan_aggregate(f) for f in files], how="vertical")
 
     def scan_person(self, table: str) -> pl.LazyFrame:
         """A person table as a LazyFrame; a partitioned one over all its files, so that
@@ -252,37 +299,63 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
     def import_aggregate(
-        self, df: pl.DataFrame, *, origin: str, sha256: str | None = None, kind: str = "file"
+        self,
+        df: pl.DataFrame | pl.LazyFrame,
+        *,
+        origin: str,
+        sha256: str | None = None,
+        kind: str = "file",
     ) -> ImportResult:
-        """Validate and merge canonical aggregate rows, one Parquet file per dataset."""
+        """Validate and merge canonical aggregate rows into their (dataset, year) partitions."""
         return self.import_aggregates([(df, origin, sha256)], kind=kind)[0]
 
     def import_aggregates(
         self,
-        items: Sequence[tuple[pl.DataFrame, str, str | None]],
+        items: Sequence[tuple[pl.DataFrame | pl.LazyFrame, str, str | None]],
         *,
         kind: str = "file",
     ) -> list[ImportResult]:
         """Import several (frame, origin, SHA-256) at once: all of them or none.
 
-        Every frame is validated first; rows are merged per dataset in the given order (a
-        later frame wins on the same key), every file is written and renamed into place
-        with one rollback, and the import log gets one row per frame in one transaction.
-        A frame whose SHA-256 was already imported into the same datasets is skipped.
+        Every frame is validated; rows are merged per (dataset, year) partition in the given
+        order (a later frame wins on the same key), every file is written and renamed into
+        place with one rollback, and the import log gets one row per frame in one
+        transaction. A frame whose SHA-256 was already imported into the same datasets is
+        skipped.
+
+        A ``LazyFrame`` (e.g. over the files a streaming reader spilled) is collected and
+        validated one partition at a time, so its rows never need to fit in memory at once;
+        a ``DataFrame`` is validated whole before anything is written.
         """
-        checked = [
-            (validate(df, AggregateSchema, origin), origin, sha) for df, origin, sha in items
-        ]
         batch: list[_Item] = []
-        specs: dict[Path, tuple[tuple[str, ...], type[dy.Schema]]] = {}
-        for df, origin, sha in checked:
-            parts = {
-                str(k[0]): part for k, part in df.partition_by("dataset_id", as_dict=True).items()
-            }
-            paths = {self.aggregate_path(ds): part for ds, part in sorted(parts.items())}
-            specs.update({path: (AGGREGATE_KEY, AggregateSchema) for path in paths})
-            batch.append(_Item(origin, sha, df.height, paths))
+        for frame, origin, sha in items:
+            if isinstance(frame, pl.LazyFrame):
+                batch.append(self._lazy_aggregate_item(frame, origin, sha))
+                continue
+            df = validate(frame, AggregateSchema, origin)
+            batch.append(_Item(origin, sha, df.height, dict(self._aggregate_parts(df))))
+        specs = {path: (AGGREGATE_KEY, AggregateSchema) for item in batch for path in item.parts}
         return self._import(batch, specs, kind=kind)
+
+    def _lazy_aggregate_item(self, lf: pl.LazyFrame, origin: str, sha: str | None) -> _Item:
+        keys = (
+            lf.select("dataset_id", pl.col("period_start").dt.year().alias(_YEAR))
+            .group_by("dataset_id", _YEAR)
+            .agg(pl.len().alias("n"))
+            .sort("dataset_id", _YEAR)
+            .collect()
+        )
+        parts: dict[Path, pl.DataFrame | pl.LazyFrame] = {}
+        for ds, year, _n in keys.iter_rows():
+            # A range on the column itself: Parquet statistics skip the other years' files.
+            start = pl.col("period_start")
+            part = lf.filter(
+                (pl.col("dataset_id") == ds)
+                & (start >= date(int(year), 1, 1))
+                & (start < date(int(year) + 1, 1, 1))
+            )
+            parts[self.aggregate_part_path(str(ds), int(year))] = part
+        return _Item(origin, sha, int(keys["n"].sum()), parts)
 
     def import_person(
         self,
@@ -310,7 +383,7 @@ class Store:
             if PERSON_TABLES[table].partition_date is not None
             else {self.person_path(table): df}
         )
-        item = _Item(origin, sha256, df.height, parts)
+        item = _Item(origin, sha256, df.height, dict(parts))
         return self._import([item], dict.fromkeys(parts, (key, schema)), kind=kind)[0]
 
     def write_meta(self, name: str, df: pl.DataFrame) -> None:
@@ -331,63 +404,108 @@ class Store:
         *,
         kind: str,
     ) -> list[ImportResult]:
-        results: list[ImportResult] = []
         with self._lock():
             self._recover()  # an import killed earlier is finished or undone first
-            current: dict[Path, pl.DataFrame] = {}
+            fresh: list[_Item] = []
+            skipped: set[int] = set()
             seen: set[tuple[str, tuple[str, ...]]] = set()
-            for item in items:
-                targets = tuple(dict.fromkeys(p.stem for p in item.parts))  # partitions: once
+            for n, item in enumerate(items):
+                targets = item.targets
                 if item.sha256 and (
                     (item.sha256, targets) in seen or self._already_imported(item.sha256, targets)
                 ):
-                    results.append(
-                        ImportResult(
-                            item.origin, item.sha256, targets, item.rows_in, 0, 0, skipped=True
-                        )
-                    )
+                    skipped.add(n)
                     continue
                 if item.sha256:
                     seen.add((item.sha256, targets))
-                added = replaced = 0
-                for path, new in item.parts.items():
-                    old = current.get(path)
-                    if old is None and path.is_file():
-                        old = (
-                            _scan_aggregate(path)
-                            if specs[path][1] is AggregateSchema
-                            else _scan_checked(path)
-                        ).collect()
-                    current[path], n_replaced = _merge(old, new, specs[path][0])
-                    added += new.height - n_replaced
-                    replaced += n_replaced
-                results.append(
-                    ImportResult(item.origin, item.sha256, targets, item.rows_in, added, replaced)
-                )
-            fresh = [r for r in results if not r.skipped]
+                fresh.append(item)
+            counts: dict[int, list[int]] = {id(item): [0, 0] for item in fresh}
             if not fresh:
-                return results
-            self._commit(current, specs, fresh, kind)
-        return results
+                return [_result(item, (0, 0), skipped=True) for item in items]
+            written: list[_Rename] = []
+            try:
+                written = self._write_partitions(fresh, specs, counts)
+                done = [_result(item, tuple(counts[id(item)]), skipped=False) for item in fresh]
+                self._commit(written, done, kind)
+            finally:
+                for w in written:
+                    if w.tmp is not None:
+                        w.tmp.unlink(missing_ok=True)
+        it = iter(done)
+        return [
+            _result(item, (0, 0), skipped=True) if n in skipped else next(it)
+            for n, item in enumerate(items)
+        ]
 
-    def _commit(
+    def _write_partitions(
         self,
-        current: Mapping[Path, pl.DataFrame],
+        items: Sequence[_Item],
         specs: Mapping[Path, tuple[tuple[str, ...], type[dy.Schema]]],
-        fresh: Sequence[ImportResult],
-        kind: str,
-    ) -> None:
-        """Write, journal, rename, log: one unit, also across a kill (see the module doc)."""
-        journal = self.root / JOURNAL
+        counts: dict[int, list[int]],
+    ) -> list[_Rename]:
+        """Merge and write every touched file to its temp file, one file at a time.
+
+        A dataset still in the old single-file layout is moved into partitions: all its
+        rows are read once, every one of its years is written, and the old file is
+        scheduled for removal (a ``_Rename`` without a temp file).
+        """
+        paths = list(dict.fromkeys(p for item in items for p in item.parts))
+        legacy: dict[Path, pl.DataFrame] = {}
+        removals: list[Path] = []
+        for ds in dict.fromkeys(
+            p.parent.parent.name for p in paths if specs[p][1] is AggregateSchema
+        ):
+            old_file = self.aggregate_path(ds)
+            if old_file.is_file():
+                legacy.update(self._aggregate_parts(_scan_aggregate(old_file).collect()))
+                removals.append(old_file)
+        paths += [p for p in legacy if p not in paths]
         written: list[_Rename] = []
-        renamed: list[_Rename] = []
         try:
-            for path, merged in current.items():
+            for path in paths:
+                key, schema = specs.get(path, (AGGREGATE_KEY, AggregateSchema))
+                merged: pl.DataFrame | None = None
+                if path in legacy:
+                    merged = legacy.pop(path)
+                if path.is_file():
+                    stored = (
+                        _scan_aggregate(path) if schema is AggregateSchema else _scan_checked(path)
+                    ).collect()
+                    merged = stored if merged is None else _merge(merged, stored, key)[0]
+                for item in items:
+                    part = item.parts.get(path)
+                    if part is None:
+                        continue
+                    new = (
+                        validate(part.collect(), schema, item.origin)
+                        if isinstance(part, pl.LazyFrame)
+                        else part
+                    )
+                    merged, n_replaced = _merge(merged, new, key)
+                    counts[id(item)][0] += new.height - n_replaced
+                    counts[id(item)][1] += n_replaced
+                assert merged is not None
                 # New rows were validated on the way in and stored rows when they were
                 # stored; the merge keeps the key unique. Validate each row once: here
                 # only the column types are enforced.
-                checked = specs[path][1].cast(merged)
-                written.append(_Rename(self._write_tmp(path, checked), path, None))
+                tmp = self._write_tmp(path, schema.cast(merged))
+                written.append(_Rename(tmp, path, None))
+                del merged
+        except BaseException:
+            for w in written:
+                if w.tmp is not None:
+                    w.tmp.unlink(missing_ok=True)
+            raise
+        return written + [_Rename(None, p, None) for p in removals]
+
+    def _commit(self, written: list[_Rename], fresh: Sequence[ImportResult], kind: str) -> None:
+        """Journal, rename, log: one unit, also across a kill (see the module doc).
+
+        ``written`` holds a temp file per target, or no temp file for a target to remove.
+        """
+        journal = self.root / JOURNAL
+        renamed: list[_Rename] = []
+        try:
             _crash_point("after_tmp_write")
             batch = uuid.uuid4().hex
             now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -405,10 +523,10 @@ class Store:
                     "pid": os.getpid(),
                     "entries": [
                         {
-                            "tmp": self._rel(w.tmp),
+                            "tmp": self._rel(w.tmp) if w.tmp is not None else None,
                             "target": self._rel(w.path),
                             "backup": self._rel(w.backup) if w.backup else None,
-                            "sha256": sha256_file(w.tmp),
+                            "sha256": sha256_file(w.tmp) if w.tmp is not None else "",
                         }
                         for w in written
                     ],
@@ -417,7 +535,10 @@ class Store:
             )
             _crash_point("after_log_pending")
             for w in written:
-                os.replace(w.tmp, w.path)
+                if w.tmp is not None:
+                    os.replace(w.tmp, w.path)
+                else:
+                    w.path.unlink(missing_ok=True)
                 renamed.append(w)
                 if len(renamed) == 1:
                     _crash_point("after_first_rename")
@@ -433,7 +554,8 @@ class Store:
             raise
         finally:
             for w in written:
-                w.tmp.unlink(missing_ok=True)
+                if w.tmp is not None:
+                    w.tmp.unlink(missing_ok=True)
                 if w.backup is not None:
                     w.backup.unlink(missing_ok=True)
         journal.unlink(missing_ok=True)
@@ -456,6 +578,10 @@ class Store:
         for folder in (self.root, *(self.root / f for f in ("aggregate", "person", "meta"))):
             with contextlib.suppress(OSError):
                 out.extend(p for p in folder.iterdir() if _LEFTOVER.match(p.name))
+        with contextlib.suppress(OSError):  # aggregate datasets keep theirs in sub-folders
+            for folder in (self.root / "aggregate").iterdir():
+                if folder.is_dir():
+                    out.extend(p for p in folder.rglob(".*") if _LEFTOVER.match(p.name))
         for table in PERSON_TABLES:  # partitioned tables keep their files in sub-folders
             if PERSON_TABLES[table].partition_date is not None:
                 with contextlib.suppress(OSError):
@@ -495,7 +621,7 @@ class Store:
             batch = str(plan["batch"])
             entries = [
                 _Rename(
-                    self.root / e["tmp"],
+                    self.root / e["tmp"] if e["tmp"] else None,
                     self.root / e["target"],
                     self.root / e["backup"] if e["backup"] else None,
                     str(e["sha256"]),
@@ -513,15 +639,26 @@ class Store:
                 "SELECT 1 FROM import_log WHERE batch = ? LIMIT 1", (batch,)
             ).fetchone()
         if logged is None:
-            ready = [e for e in entries if e.tmp.is_file() and sha256_file(e.tmp) == e.sha256]
+            removals = [e for e in entries if e.tmp is None]  # always possible
+            ready = [
+                e
+                for e in entries
+                if e.tmp is not None and e.tmp.is_file() and sha256_file(e.tmp) == e.sha256
+            ]
             placed = [
                 e
                 for e in entries
-                if e not in ready and e.path.is_file() and sha256_file(e.path) == e.sha256
+                if e.tmp is not None
+                and e not in ready
+                and e.path.is_file()
+                and sha256_file(e.path) == e.sha256
             ]
-            if len(ready) + len(placed) == len(entries):  # every new file is at hand
+            if len(ready) + len(placed) + len(removals) == len(entries):  # all new at hand
                 for e in ready:
+                    assert e.tmp is not None
                     os.replace(e.tmp, e.path)
+                for e in removals:
+                    e.path.unlink(missing_ok=True)
                 _fsync_dirs({e.path.parent for e in entries})
                 with self._log() as db:
                     _insert_rows(db, rows)
@@ -530,7 +667,8 @@ class Store:
                 _put_back(placed + [e for e in entries if e not in placed and e.backup])
                 log.warning("store %s: undid an interrupted import (%s)", self.root, batch)
         for e in entries:
-            e.tmp.unlink(missing_ok=True)
+            if e.tmp is not None:
+                e.tmp.unlink(missing_ok=True)
             if e.backup is not None:
                 e.backup.unlink(missing_ok=True)
         journal.unlink(missing_ok=True)
@@ -592,7 +730,7 @@ class Store:
 
     def _target_exists(self, target: str) -> bool:
         return (
-            self.aggregate_path(target).is_file()
+            bool(self._aggregate_files(target))
             or self.person_path(target).is_file()
             or (target in PERSON_TABLES and bool(self._partition_files(target)))
         )
@@ -672,12 +810,13 @@ def _scan_checked(path: Path) -> pl.LazyFrame:
 
 def _scan_aggregate(path: Path) -> pl.LazyFrame:
     """A stored aggregate dataset, with dimensions added since it was written as totals."""
-    return with_all_dimensions(_scan_checked(path), list(pl.read_parquet_schema(path)))
+    lf = with_all_dimensions(_scan_checked(path), list(pl.read_parquet_schema(path)))
+    return lf.select(AggregateSchema.column_names())
 
 
 @dataclass(frozen=True)
 class _Rename:
-    tmp: Path
+    tmp: Path | None  # None: the target is removed (an old-layout file moved into partitions)
     path: Path
     backup: Path | None  # a hard link to the old file; None: there was none
     sha256: str = ""  # of the new content (recovery only)
@@ -690,6 +829,13 @@ def _put_back(done: Sequence[_Rename]) -> None:
             os.replace(r.backup, r.path)
         elif r.backup is None:
             r.path.unlink(missing_ok=True)
+
+
+def _result(item: _Item, counts: Sequence[int], *, skipped: bool) -> ImportResult:
+    added, replaced = counts
+    return ImportResult(
+        item.origin, item.sha256, item.targets, item.rows_in, added, replaced, skipped=skipped
+    )
 
 
 def _log_row(r: ImportResult, kind: str, imported_at: str, batch: str) -> list[Any]:

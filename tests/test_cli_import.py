@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from cli import imports
 from cli.main import cli
+from data_connectors.readers import read_file
 from data_connectors.store import Store
 from tests.test_jobindsats_client import BASE, KEY, META, FakeApi
 from tests.test_readers_corpus import CASES, CORPUS
@@ -413,3 +414,50 @@ def test_closed_stdout_pipe_exits_quietly(data_dir: Path) -> None:
         os.close(write_end)
     assert p.stderr == b""
     assert p.returncode == 0
+
+
+@pytest.fixture
+def chunked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every CSV read in chunks of about two lines (as a file above 32 MB is)."""
+    from data_connectors import readers
+    from data_connectors.readers import csv_stream
+
+    monkeypatch.setattr(readers, "STREAM_ABOVE", 0)
+    monkeypatch.setattr(csv_stream, "CHUNK_BYTES", 64)
+
+
+def test_chunked_import_stores_what_a_whole_read_stores(
+    data_dir: Path, tmp_path: Path, chunked: None
+) -> None:
+    lines = [GOOD.splitlines()[0]] + [
+        f"{y}M{m:02d};Favrskov;A-dagpenge;{m},5;{y - 2000 + m}"
+        for y in (2020, 2021)
+        for m in range(1, 13)
+    ]
+    p = tmp_path / "y25i09.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = run("import", str(p))
+    assert r.exit_code == 0, r.output
+    # 24 rows x 2 measures, one partition per year
+    assert f"{p}: 48 rows into y25i09 (48 new, 0 replaced) [y25i09]" in r.stdout
+    store = Store(data_dir)
+    got = store.scan("y25i09").collect().sort("period", "measure_id")
+    assert got.equals(read_file(p).df.sort("period", "measure_id").select(got.columns))
+    folder = store.root / "aggregate" / "y25i09"
+    assert sorted(f.parent.name for f in folder.rglob("*.parquet")) == ["year=2020", "year=2021"]
+    assert not list(data_dir.glob(".import-*"))  # the spilled rows are gone
+
+
+def test_chunked_import_of_a_bad_file_stores_nothing(
+    data_dir: Path, tmp_path: Path, chunked: None
+) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    assert run("import", str(good)).exit_code == 0
+    before = snapshot(data_dir)
+    r = run("import", str(CORPUS / "duplicate_conflict.csv"))
+    assert r.exit_code == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "row 3" in lines[0] and "conflicts with row 2" in lines[0]
+    assert snapshot(data_dir) == before
+    assert not list(data_dir.glob(".import-*"))

@@ -22,7 +22,7 @@ def snapshot(store: Store) -> dict[str, str]:
     }
 
 
-def test_import_writes_one_parquet_per_dataset(store: Store) -> None:
+def test_import_writes_every_dataset(store: Store) -> None:
     df = frame(row(), row(dataset_id="y38a02", value=227.0))
     r = store.import_aggregate(df, origin="a.csv", sha256="aa")
     assert r.rows_in == 2 and r.rows_added == 2 and r.rows_replaced == 0

@@ -148,7 +148,26 @@ def table_from_cells(
     Errors: a record with more values than the header (unless the extra ones are empty),
     a data row below a note.
     """
-    ncols = len(header)
+    body, _note = body_of_cells(cells, file, len(header))
+    return RawTable(
+        file=file,
+        header=header,
+        header_row=header_row,
+        body=body,
+        source=source,
+        retrieved_at=retrieved_at,
+        default_decimal=default_decimal,
+    )
+
+
+def body_of_cells(
+    cells: pl.DataFrame, file: str, ncols: int, earlier_note: int | None = None
+) -> tuple[pl.DataFrame, int | None]:
+    """The body of ``table_from_cells`` and the line of the first note (None: none yet).
+
+    ``earlier_note``: the first note of the lines before these (a file read in chunks),
+    below which every data row is an error.
+    """
     filled = pl.sum_horizontal(
         pl.col(text_col(j)).str.contains(_NOT_BLANK).fill_null(False) for j in range(ncols)
     ) + pl.col(EXTRA).cast(pl.Int64)
@@ -161,7 +180,9 @@ def table_from_cells(
         )
     )
     notes_at = rows.filter("__note")[ROW]
-    first_note = int(notes_at[0]) if len(notes_at) else None
+    first_note = earlier_note
+    if first_note is None and len(notes_at):
+        first_note = int(notes_at[0])
     after_note = (
         ~pl.col("__note") & (pl.col(ROW) > first_note) if first_note is not None else pl.lit(False)
     )
@@ -182,15 +203,7 @@ def table_from_cells(
         pl.min_horizontal(NVALUES, pl.lit(ncols, dtype=pl.Int64)).cast(pl.Int64).alias(NCELLS),
         *[text_col(j) for j in range(ncols)],
     )
-    return RawTable(
-        file=file,
-        header=header,
-        header_row=header_row,
-        body=body,
-        source=source,
-        retrieved_at=retrieved_at,
-        default_decimal=default_decimal,
-    )
+    return body, first_note
 
 
 def table_from_records(
@@ -224,14 +237,10 @@ def _head(text: str) -> str:
     return text[:pos]
 
 
-def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
-    """Parse CSV bytes already read from ``path`` (size checked by the caller)."""
-    name = file or str(path)
-    if not data.strip():
-        raise ReadError(name, "the file is empty, expected a header row and data rows")
-    text = decode_text(data, name)
+def _layout(top: str, name: str) -> tuple[str, int, int, list[str]]:
+    """Delimiter, index of the header record, its line and labels, found in ``top`` (the
+    file's first lines)."""
     best: tuple[tuple[int, int], str, list[Record]] | None = None
-    top = _head(text)
     for delim in DELIMITERS:
         try:
             head = records_of(top, delim, HEADER_SEARCH_ROWS)
@@ -245,12 +254,22 @@ def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
             best = (score, delim, head)
     if best is None:  # no header with any delimiter: say why, as the whole file splits
         try:
-            header_of(records_of(text, ";", HEADER_SEARCH_ROWS), name)
+            header_of(records_of(top, ";", HEADER_SEARCH_ROWS), name)
         except ReadError as exc:
             raise ReadError(name, exc.problem, row=exc.row, column=exc.column) from None
         raise AssertionError("unreachable: header_of found a header")  # pragma: no cover
     _score, delim, head = best
     idx, header_line, header = header_of(head, name)
+    return delim, idx, header_line, header
+
+
+def read_csv(path: Path, data: bytes, *, file: str | None = None) -> RawTable:
+    """Parse CSV bytes already read from ``path`` (size checked by the caller)."""
+    name = file or str(path)
+    if not data.strip():
+        raise ReadError(name, "the file is empty, expected a header row and data rows")
+    text = decode_text(data, name)
+    delim, idx, header_line, header = _layout(_head(text), name)
     if '"' not in text and text.count("\r") == text.count("\r\n"):
         # Every line is one record: split the lines below the header in Polars.
         # Split in Polars (one string buffer), never into a Python list of line objects.

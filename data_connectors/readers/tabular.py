@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -50,6 +51,8 @@ ROW = "__row"
 """Body column: the row number as the user sees it (line in the file, row in the sheet)."""
 NCELLS = "__ncells"
 """Body column: how many values the row has (checked against the header)."""
+MEASURE_COL = "__j"
+"""Column of canonical rows read in chunks: the header column of the row's measure."""
 
 
 def text_col(j: int) -> str:
@@ -146,6 +149,19 @@ def squash(texts: pl.Series) -> pl.Series:
 
 def detect_decimal_series(texts: pl.Series, default: str) -> str:
     """ "," or "." as the decimal mark of text numbers, by majority of evidence."""
+    return decide_decimal(*decimal_evidence(texts), default)
+
+
+def decide_decimal(n_comma: int, n_point: int, default: str) -> str:
+    """The decimal mark the evidence (texts read with a comma / a point) points to."""
+    if n_comma == n_point:
+        return default
+    return "," if n_comma > n_point else "."
+
+
+def decimal_evidence(texts: pl.Series) -> tuple[int, int]:
+    """How many of ``texts`` read as numbers with a decimal comma, how many with a point
+    (evidence adds up: a file read in chunks sums its chunks' evidence)."""
     s = pl.col("s")
     both = s.str.contains(",", literal=True) & s.str.contains(".", literal=True)
     comma_last = s.str.contains(_COMMA_AFTER_LAST_POINT)
@@ -162,9 +178,7 @@ def detect_decimal_series(texts: pl.Series, default: str) -> str:
         pl.col("n").filter(comma).sum().alias("comma"),
         pl.col("n").filter(point).sum().alias("point"),
     ).row(0)
-    if n_comma == n_point:
-        return default
-    return "," if n_comma > n_point else "."
+    return int(n_comma), int(n_point)
 
 
 def parse_numbers(squashed: pl.Series, decimal: str) -> pl.Series:
@@ -220,6 +234,7 @@ class _Converter:
         dataset_id: str | None,
         extra_groups: Sequence[str],
         today: date | None = None,
+        decimal: str | None = None,
     ):
         self.t = table
         try:
@@ -234,15 +249,21 @@ class _Converter:
         self.mapping = mapping(self.plan.dataset_id)
         self.dataset = DATASETS[self.plan.dataset_id]
         self.today = today or date.today()
-        body = table.body
+        if decimal is not None:  # decided from the whole file (a file read in chunks)
+            self.decimal = decimal
+            return
+        self.decimal = detect_decimal_series(self.measure_texts(), table.default_decimal)
+
+    def measure_texts(self) -> pl.Series:
+        """The measure cells written as text: the evidence of the decimal mark."""
+        body = self.t.body
         texts = [  # the decimal mark is guessed from text cells only, never from numbers
             body.filter(pl.col(number_col(i)).is_null())[text_col(i)]
             if number_col(i) in body.columns
             else body[text_col(i)]
             for i, _lbl, _m in self.plan.measures
         ]
-        all_text = pl.concat(texts) if texts else pl.Series([], dtype=pl.String)
-        self.decimal = detect_decimal_series(all_text, table.default_decimal)
+        return pl.concat(texts) if texts else pl.Series([], dtype=pl.String)
 
     def err(self, row: int, col: int, problem: str) -> ReadError:
         return ReadError(self.t.file, problem, row=row, column=self.t.header[col].strip())
@@ -354,14 +375,11 @@ class _Converter:
         return [*out.get_columns(), typed.is_not_null().alias(f"__typed{k}")]
 
     # -- the whole table ----------------------------------------------------------------
-    def convert(self) -> Converted:
+    def _wide(self) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+        """One row per body row: its period, area, breakdown and values interpreted, with
+        a flag per check (``_raise_first_problem``)."""
         t, plan = self.t, self.plan
         body = t.body
-        ncols = len(t.header)
-        if body.is_empty():
-            raise ReadError(
-                t.file, "no data rows below the header: nothing to import", row=t.header_row
-            )
 
         def text(j: int) -> pl.Expr:
             return pl.col(text_col(j)).fill_null("").str.strip_chars()
@@ -387,6 +405,113 @@ class _Converter:
         wide = wide.with_columns(
             [s for k, (j, _l, _m) in enumerate(plan.measures) for s in self._value_columns(k, j)]
         )
+        return wide, dims
+
+    def _explode(self, rows: pl.DataFrame, dims: list[tuple[int, str, str]]) -> pl.DataFrame:
+        """Canonical rows (one per measure) of interpreted rows, with ``ROW`` and ``__j``
+        (the measure's column) to name a later problem."""
+        t, plan = self.t, self.plan
+        present = {d for _i, d, _name in dims}
+        return (
+            rows.select(
+                ROW,
+                pl.lit(plan.dataset_id).alias("dataset_id"),
+                "period",
+                "period_type",
+                "period_start",
+                "period_end",
+                "area_code",
+                "area_name",
+                "area_level",
+                *[pl.col(name).alias(d) for _i, d, name in dims],
+                pl.concat_list(pl.lit(mid) for _j, _l, mid in plan.measures).alias("measure_id"),
+                pl.concat_list(f"__v{k}" for k in range(len(plan.measures))).alias("value"),
+                pl.concat_list(pl.lit(j, dtype=pl.Int32) for j, _l, _m in plan.measures).alias(
+                    MEASURE_COL
+                ),
+            )
+            .explode("measure_id", "value", MEASURE_COL)
+            .with_columns(
+                *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in present],
+                pl.col("value").is_null().alias("suppressed"),
+                pl.lit(t.source).alias("source"),
+                pl.lit(t.retrieved_at.astimezone(UTC))
+                .dt.convert_time_zone("UTC")
+                .alias("retrieved_at"),
+            )
+        )
+
+    def chunk_rows(self) -> tuple[pl.DataFrame, int]:
+        """Canonical rows of one chunk of a file read in chunks, and its skipped rows.
+
+        Every check of a single row is made here, in row order; what needs the whole file
+        (repeated keys, totals against their parts) is left to ``finish`` on the rows of a
+        period year. The rows keep ``ROW`` and ``MEASURE_COL``.
+        """
+        wide, dims = self._wide()
+        wide = wide.with_columns(
+            pl.lit(False).alias(f"__conflict{k}") for k in range(len(self.plan.measures))
+        )
+        no_conflicts = pl.DataFrame()
+        self._raise_first_problem(wide, no_conflicts, dims, len(self.t.header))
+        kept = wide.filter(~pl.col("__skip"))
+        return self._explode(kept, dims), int(wide["__skip"].sum())
+
+    def finish(self, df: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
+        """The rows of one period year of a file read in chunks (``chunk_rows``): a key
+        with two different values is an error naming the later row; identical repeats are
+        kept once; totals are checked against their parts. Returns the canonical rows and,
+        per breakdown, the cells whose total is unknown (``_missing_totals``)."""
+        key = ["period", "area_code", *DIMENSIONS, "measure_id"]
+        if df.select(pl.struct(key).n_unique()).item() < df.height:  # repeats: find them
+            df = self._without_repeats(df, key)
+        dims = [(i, d) for i, d in self.plan.dimensions]
+        for i, d in dims:
+            self._check_total_not_below_parts(df, d, i)
+        missing = {d: self._missing_total_cells(df, d) for _i, d in dims}
+        return df.select(AggregateSchema.column_names()), missing
+
+    def _without_repeats(self, df: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+        """``df`` with each key once (its first row); an error if a repeat differs."""
+        df = df.sort(ROW, MEASURE_COL)
+        first = df.with_columns(
+            pl.col("value").first().over(key).alias("__first_value"),
+            pl.col(ROW).first().over(key).alias("__first_row"),
+        )
+        bad = first.filter(~pl.col("value").eq_missing(pl.col("__first_value"))).head(1)
+        if not bad.is_empty():
+            r = bad.row(0, named=True)
+            raise self.err(
+                r[ROW],
+                r[MEASURE_COL],
+                f"conflicts with row {r['__first_row']}: same period, area and breakdown "
+                f"but value {_show(r['value'])} here and {_show(r['__first_value'])} there",
+            )
+        return df.filter(pl.struct(key).is_first_distinct())
+
+    def missing_totals_warning(self, dim: str, unknown: int) -> str | None:
+        """The warning ``_missing_totals`` gives, for ``unknown`` cells of a whole file."""
+        if not unknown:
+            return None
+        label = next(self.t.header[i].strip() for i, d in self.plan.dimensions if d == dim)
+        hierarchy = next((h for h, d in self.mapping.hierarchies.items() if d == dim), None)
+        ask = f" (hierarchy.{hierarchy}=/)" if hierarchy else ""
+        return (
+            f"{self.plan.dataset_id}: the file has no total rows for {label!r} and a part is "
+            f"suppressed in {unknown} period/area/measure cell(s): those totals are unknown "
+            f"and shown as such, never as the sum of the visible parts; fetch the total "
+            f"rows too{ask}"
+        )
+
+    def convert(self, *, check_schema: bool = True) -> Converted:
+        t, plan = self.t, self.plan
+        body = t.body
+        ncols = len(t.header)
+        if body.is_empty():
+            raise ReadError(
+                t.file, "no data rows below the header: nothing to import", row=t.header_row
+            )
+        wide, dims = self._wide()
 
         # Rows with the same period, area and breakdown: a measure whose value differs from
         # the first such row's is a conflict; identical repeats are kept once.
@@ -425,36 +550,13 @@ class _Converter:
         if firsts.is_empty():
             what = "only 'Uoplyst område' rows" if skipped else "no data rows below the header"
             raise ReadError(t.file, f"{what}: nothing to import", row=t.header_row)
-        present = {d for _i, d, _name in dims}
-        df = (
-            firsts.select(
-                ROW,
-                pl.lit(plan.dataset_id).alias("dataset_id"),
-                "period",
-                "period_type",
-                "period_start",
-                "period_end",
-                "area_code",
-                "area_name",
-                "area_level",
-                *[pl.col(name).alias(d) for _i, d, name in dims],
-                pl.concat_list(pl.lit(mid) for _j, _l, mid in plan.measures).alias("measure_id"),
-                pl.concat_list(f"__v{k}" for k in range(len(plan.measures))).alias("value"),
-            )
-            .explode("measure_id", "value")
-            .with_columns(
-                *[pl.lit(TOTAL).alias(d) for d in DIMENSIONS if d not in present],
-                pl.col("value").is_null().alias("suppressed"),
-                pl.lit(t.source).alias("source"),
-                pl.lit(t.retrieved_at.astimezone(UTC))
-                .dt.convert_time_zone("UTC")
-                .alias("retrieved_at"),
-            )
-        )
+        df = self._explode(firsts, dims)
         for i, d, _name in dims:
             self._check_total_not_below_parts(df, d, i)
-        df = _validated(df.select(AggregateSchema.column_names()))
-        warnings = tuple(self._missing_totals(df, d, t.header[i].strip()) for i, d, _name in dims)
+        df = df.select(AggregateSchema.column_names())
+        if check_schema:
+            df = _validated(df)
+        warnings = tuple(self._missing_totals(df, d) for _i, d, _name in dims)
         return Converted(df, plan.dataset_id, body.height, skipped, tuple(w for w in warnings if w))
 
     def _check_total_not_below_parts(self, df: pl.DataFrame, dim: str, col: int) -> None:
@@ -503,27 +605,21 @@ class _Converter:
             "mixes extracts",
         )
 
-    def _missing_totals(self, df: pl.DataFrame, dim: str, label: str) -> str | None:
+    def _missing_totals(self, df: pl.DataFrame, dim: str) -> str | None:
         """A warning when the file has no total rows for ``dim`` where a part is suppressed.
 
         Such a total is unknown: the metrics never show the sum of the visible parts as
         the total (``metrics.kpis.pick`` marks it), so the user should fetch the totals.
         """
+        return self.missing_totals_warning(dim, self._missing_total_cells(df, dim))
+
+    @staticmethod
+    def _missing_total_cells(df: pl.DataFrame, dim: str) -> int:
         cells = df.group_by("period", "area_code", "measure_id").agg(
             (pl.col(dim) == TOTAL).any().alias("has_total"),
             pl.col("suppressed").any().alias("part_suppressed"),
         )
-        unknown = cells.filter(~pl.col("has_total") & pl.col("part_suppressed")).height
-        if not unknown:
-            return None
-        hierarchy = next((h for h, d in self.mapping.hierarchies.items() if d == dim), None)
-        ask = f" (hierarchy.{hierarchy}=/)" if hierarchy else ""
-        return (
-            f"{self.plan.dataset_id}: the file has no total rows for {label!r} and a part is "
-            f"suppressed in {unknown} period/area/measure cell(s): those totals are unknown "
-            f"and shown as such, never as the sum of the visible parts; fetch the total "
-            f"rows too{ask}"
-        )
+        return cells.filter(~pl.col("has_total") & pl.col("part_suppressed")).height
 
     def _raise_first_problem(
         self,
@@ -680,9 +776,93 @@ def to_aggregate(
     extra_groups: Sequence[str] = (),
     *,
     today: date | None = None,
+    check_schema: bool = True,
 ) -> Converted:
     """Canonical aggregate rows of ``table`` (dataset detected from the header if not given).
 
     ``today`` (default: the real date) bounds the periods: none may start after it.
+    ``check_schema=False`` leaves the ``AggregateSchema`` validation to the store, which
+    validates every row it imports (so an import validates each row once).
     """
-    return _Converter(table, dataset_id, extra_groups, today).convert()
+    return _Converter(table, dataset_id, extra_groups, today).convert(check_schema=check_schema)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """Canonical rows of a file read in chunks, spilled to Parquet files (one per period
+    year) in a folder the caller owns and removes: ``frame`` scans them lazily, so the
+    store can take them one partition at a time. Not yet validated against
+    ``AggregateSchema``: the store does that, once per row, as it imports them."""
+
+    frame: pl.LazyFrame
+    dataset_id: str
+    rows_read: int
+    skipped_unknown_area: int
+    warnings: tuple[str, ...] = ()
+
+
+def stage_chunks(
+    chunks: Callable[[], Iterable[RawTable]],
+    spill_dir: Path,
+    *,
+    header_table: RawTable,
+    dataset_id: str | None = None,
+    extra_groups: Sequence[str] = (),
+    today: date | None = None,
+) -> Staged:
+    """``to_aggregate`` of a table given as chunks of its body, in bounded memory.
+
+    ``chunks()`` yields the table's body in row order, as RawTables with the same header;
+    it is called twice: once to gather the evidence of the decimal mark over the whole
+    file, once to convert. Every row is checked as ``to_aggregate`` checks it (each chunk
+    in row order); converted rows are spilled per period year, then each year's rows are
+    checked for repeated keys with different values and totals below their parts, and
+    written to ``spill_dir/year=<Y>.parquet``. ``header_table`` (an empty body) names the
+    file, header and hints when the file has no data rows.
+    """
+    spill_dir.mkdir(parents=True, exist_ok=True)
+    first = _Converter(header_table, dataset_id, extra_groups, today, decimal=",")
+    ds = first.plan.dataset_id
+    n_comma = n_point = 0
+    for chunk in chunks():
+        conv = _Converter(chunk, ds, extra_groups, today, decimal=",")
+        c, p = decimal_evidence(conv.measure_texts())
+        n_comma, n_point = n_comma + c, n_point + p
+    decimal = decide_decimal(n_comma, n_point, header_table.default_decimal)
+    rows_read = skipped = 0
+    pieces: dict[int, list[Path]] = {}
+    for n, chunk in enumerate(chunks()):
+        conv = _Converter(chunk, ds, extra_groups, today, decimal=decimal)
+        rows, chunk_skipped = conv.chunk_rows()
+        rows_read += chunk.body.height
+        skipped += chunk_skipped
+        keyed = rows.with_columns(pl.col("period_start").dt.year().alias("__year"))
+        for (year,), part in keyed.partition_by("__year", as_dict=True).items():
+            piece = spill_dir / f".chunk-{n:06d}-{year}.parquet"
+            part.drop("__year").write_parquet(piece)
+            pieces.setdefault(int(str(year)), []).append(piece)
+    if rows_read == 0:
+        raise ReadError(
+            header_table.file,
+            "no data rows below the header: nothing to import",
+            row=header_table.header_row,
+        )
+    final = _Converter(header_table, ds, extra_groups, today, decimal=decimal)
+    missing: dict[str, int] = {}
+    files: list[Path] = []
+    for year, paths in sorted(pieces.items()):
+        df, unknown = final.finish(pl.read_parquet(paths))
+        for dim, cells in unknown.items():
+            missing[dim] = missing.get(dim, 0) + cells
+        out = spill_dir / f"year={year}.parquet"
+        df.write_parquet(out)
+        files.append(out)
+        for piece in paths:
+            piece.unlink()
+    if not files:
+        what = "only 'Uoplyst område' rows" if skipped else "no data rows below the header"
+        raise ReadError(
+            header_table.file, f"{what}: nothing to import", row=header_table.header_row
+        )
+    warnings = (final.missing_totals_warning(d, n) for d, n in missing.items())
+    return Staged(pl.scan_parquet(files), ds, rows_read, skipped, tuple(w for w in warnings if w))

@@ -50,31 +50,47 @@ def decode_text(data: bytes, file: str) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_err:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise ReadError(
-                file,
-                f"cannot decode byte 0x{data[exc.start]:02x} as UTF-8 or Windows-1252: "
-                "save the file as UTF-8 CSV",
-                row=_line_of(data, exc.start),
-            ) from None
+        text = decode_block(data, file, "cp1252")
+        check_text(text, file, not_utf8=data[utf8_err.start])
+        return text
+    check_text(text, file)
+    return text
+
+
+def decode_block(data: bytes, file: str, encoding: str, first_line: int = 1) -> str:
+    """``data`` (whole lines, starting at line ``first_line``) decoded, or a ReadError."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise ReadError(
+            file,
+            f"cannot decode byte 0x{data[exc.start]:02x} as UTF-8 or Windows-1252: "
+            "save the file as UTF-8 CSV",
+            row=first_line + data.count(b"\n", 0, exc.start),
+        ) from None
+
+
+def check_text(text: str, file: str, *, first_line: int = 1, not_utf8: int | None = None) -> None:
+    """ReadError for a control character, or (``not_utf8``: the first byte that is not
+    UTF-8, the text being decoded as cp1252) for text that reads as nonsense in cp1252.
+
+    ``text`` holds whole lines starting at line ``first_line``, so a file checked in
+    blocks of lines gives the same errors as checked whole.
+    """
+    if not_utf8 is not None:
         odd = _IMPLAUSIBLE.search(text)
         if odd:
-            row = text.count("\n", 0, odd.start()) + 1
             raise ReadError(
                 file,
-                f"not UTF-8 (byte 0x{data[utf8_err.start]:02x}) and reads as nonsense in "
+                f"not UTF-8 (byte 0x{not_utf8:02x}) and reads as nonsense in "
                 f"Windows-1252 ({text[max(0, odd.start() - 6) : odd.end() + 6]!r}): "
                 "save the file as UTF-8 CSV",
-                row=row,
-            ) from None
+                row=first_line + text.count("\n", 0, odd.start()),
+            )
     bad = _CONTROL.search(text)
     if bad:
-        row = text.count("\n", 0, bad.start()) + 1
         raise ReadError(
             file,
             f"control character {bad.group()!r} in the text: expected a CSV text file",
-            row=row,
+            row=first_line + text.count("\n", 0, bad.start()),
         )
-    return text
