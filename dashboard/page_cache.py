@@ -36,7 +36,7 @@ from pathlib import Path
 
 import polars as pl
 
-from metrics.api import Method, Status, TargetResult, get_metric
+from metrics.api import RESULT_SCHEMA, Method, Status, TargetResult, get_metric
 
 log = logging.getLogger(__name__)
 
@@ -170,33 +170,7 @@ def results_to_frame(results: list[TargetResult]) -> pl.DataFrame:
         }
         for r in results
     ]
-    schema: dict[str, pl.DataType] = {
-        "id": pl.String(),
-        "goal": pl.Int64(),
-        "label": pl.String(),
-        "metric_id": pl.String(),
-        "kind": pl.String(),
-        "value": pl.Float64(),
-        "target": pl.Float64(),
-        "gap": pl.Float64(),
-        "status": pl.String(),
-        "projection": pl.Float64(),
-        "method": pl.String(),
-        "baseline": pl.Float64(),
-        "baseline_stated": pl.Float64(),
-        "baseline_period": pl.String(),
-        "unit": pl.String(),
-        "periods_covered": pl.String(),
-        "periods_label": pl.String(),
-        "n_periods": pl.Int64(),
-        "year_complete": pl.Boolean(),
-        "suppressed": pl.Boolean(),
-        "explanation": pl.String(),
-        "reduction_consistent": pl.Boolean(),
-        "notes": pl.List(pl.String()),
-        "wording": pl.String(),
-    }
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    return pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
 
 
 def results_from_frame(df: pl.DataFrame) -> list[TargetResult]:

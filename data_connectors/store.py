@@ -54,6 +54,7 @@ from typing import Any
 import dataframely as dy
 import polars as pl
 
+from data_connectors.settings import Settings
 from domain.canonical import (
     AGGREGATE_KEY,
     PERSON_TABLES,
@@ -169,10 +170,8 @@ class Store:
         self._recovered = False
 
     @classmethod
-    def from_settings(cls, settings: object | None = None) -> Store:
-        from data_connectors.settings import Settings
-
-        s = settings if isinstance(settings, Settings) else Settings()
+    def from_settings(cls, settings: Settings | None = None) -> Store:
+        s = settings if settings is not None else Settings()
         return cls(s.data_dir, s.db_url)
 
     # -- paths -----------------------------------------------------------------------
@@ -800,7 +799,7 @@ def _scan_checked(path: Path) -> pl.LazyFrame:
     """Scan a store file, turning an unreadable one into a StoreError naming it."""
     try:
         pl.read_parquet_schema(path)
-    except Exception as exc:
+    except (pl.exceptions.PolarsError, OSError) as exc:
         raise StoreError(
             f"{path}: not a readable Parquet file ({type(exc).__name__}); restore it from a "
             "backup or delete it and import the data again"
@@ -939,5 +938,5 @@ def _merge(
 def _who() -> str:
     try:
         return getpass.getuser()
-    except Exception:  # pragma: no cover - no user database in some containers
+    except (OSError, KeyError):  # pragma: no cover - no user database in some containers
         return os.environ.get("USER", "ukendt")

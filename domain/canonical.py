@@ -218,7 +218,7 @@ def validate(df: pl.DataFrame, schema: type[dy.Schema], what: str) -> pl.DataFra
         return schema.validate(df, cast=True)
     except dy.exc.ValidationError:
         pass
-    except Exception as exc:  # cast failures (text in a number column, ...)
+    except pl.exceptions.PolarsError as exc:  # cast failures (text in a number column, ...)
         raise SchemaViolation(f"{what}: {exc}") from exc
     indexed = df.with_row_index("__row", offset=1)
     _, failure = schema.filter(indexed.drop("__row"), cast=True)
@@ -254,7 +254,7 @@ def _find_row(indexed: pl.DataFrame, key: dict[str, Any]) -> int | None:
         cond = cond & (pl.col(c).is_null() if v is None else pl.col(c) == v)
     try:
         hit = indexed.filter(cond).get_column("__row")
-    except Exception:  # pragma: no cover - dtype mismatch after cast
+    except pl.exceptions.PolarsError:  # pragma: no cover - dtype mismatch after cast
         return None
     return int(hit[0]) if len(hit) else None
 

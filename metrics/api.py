@@ -28,7 +28,7 @@ from metrics.evaluate import (
     stated_vs_computed,
 )
 from metrics.evaluation.explain import METHOD_LABELS, STATUS_LABELS
-from metrics.evaluation.result import Method, Status, TargetResult
+from metrics.evaluation.result import RESULT_SCHEMA, Method, Status, TargetResult
 from metrics.kpis import RAW_SCHEMA, MissingInput, VersionedInputs, compute_raw, memoized
 from metrics.references import national_casework_reference, national_sanction_reference
 from metrics.sanctions import CHECKLIST, sanction_quality
@@ -63,6 +63,7 @@ __all__ = [
     "RANKING_COLUMNS",
     "RECONCILIATIONS",
     "RECONCILIATION_COLUMNS",
+    "RESULT_SCHEMA",
     "SERIES_COLUMNS",
     "STATUS_LABELS",
     "ComparisonGroup",

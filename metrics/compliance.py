@@ -159,6 +159,20 @@ def _finish(counts: pl.DataFrame, suppress: bool) -> pl.DataFrame:
     )
 
 
+def _municipality_units(
+    events: pl.DataFrame, municipality: str | None, as_of: date | None
+) -> pl.DataFrame:
+    """The units due of one municipality (or all), judged at ``as_of`` (default: the
+    last event's date); empty when there are no events."""
+    if municipality is not None:
+        events = events.filter(pl.col("municipality_code") == municipality)
+    if events.is_empty():
+        return pl.DataFrame()
+    last = events["event_date"].max()
+    assert isinstance(last, date)
+    return _units(events, as_of or last)
+
+
 def compliance(
     events: pl.DataFrame,
     *,
@@ -168,13 +182,7 @@ def compliance(
 ) -> pl.DataFrame:
     """Per indicator, month and team (and team "I alt"): n units due, met, share (percent)
     with the <5 rule, and STAR's national share. Columns: ``RESULT_SCHEMA``."""
-    if municipality is not None:
-        events = events.filter(pl.col("municipality_code") == municipality)
-    if events.is_empty():
-        return pl.DataFrame(schema=RESULT_SCHEMA)
-    last = events["event_date"].max()
-    assert isinstance(last, date)
-    units = _units(events, as_of or last)
+    units = _municipality_units(events, municipality, as_of)
     if units.is_empty():
         return pl.DataFrame(schema=RESULT_SCHEMA)
     agg = [pl.len().alias("n"), pl.col("met").sum().cast(pl.Int64).alias("met")]
@@ -203,13 +211,9 @@ def compliance_total(
     """Per indicator over all months (from ``start``): n, met, share with the <5 rule, and
     the national share; the summary set beside STAR's figures. Columns: ``RESULT_SCHEMA``
     with period "I alt" and team "I alt"."""
-    if municipality is not None:
-        events = events.filter(pl.col("municipality_code") == municipality)
-    if events.is_empty():
+    units = _municipality_units(events, municipality, as_of)
+    if units.is_empty():
         return pl.DataFrame(schema=RESULT_SCHEMA)
-    last = events["event_date"].max()
-    assert isinstance(last, date)
-    units = _units(events, as_of or last)
     if start is not None:
         units = units.filter(pl.col("period") >= f"{start.year}M{start.month:02d}")
     counts = units.group_by("indicator").agg(

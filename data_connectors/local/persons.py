@@ -17,7 +17,7 @@ from data_connectors.local.parse import first_duplicate, parse_table
 from data_connectors.local.spec import Column, Template, choices
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import ROW, RawTable
-from domain.canonical import REVIEW_OUTCOMES, SANCTION_TYPES
+from domain.canonical import PERSON_TABLES, REVIEW_OUTCOMES, SANCTION_TYPES
 
 PERSON_ID = Column(
     "Person-id",
@@ -118,6 +118,15 @@ REFUGEES = Template(
     examples=(("P-00017", "2022M02", "710", "Kvinde", "1990", "Ydelse", ""),),
 )
 
+CASE_ID = Column(
+    "Sags-id",
+    "case_id",
+    "id",
+    "Pseudonymiseret sagsnummer.",
+    "S-2022-0001",
+    aliases=("Sagsid", "Sag"),
+)
+
 CASES = Template(
     id="sanction_cases",
     title="Sanktionssager",
@@ -126,14 +135,7 @@ CASES = Template(
     description="Én række pr. sanktionsafgørelse (kontanthjælpsområdet).",
     origin="Udtræk fra kommunens sagssystem (sanktioner).",
     columns=(
-        Column(
-            "Sags-id",
-            "case_id",
-            "id",
-            "Pseudonymiseret sagsnummer.",
-            "S-2022-0001",
-            aliases=("Sagsid", "Sag"),
-        ),
+        CASE_ID,
         PERSON_ID,
         MUNICIPALITY,
         Column("Afgørelsesdato", "decision_date", "date", "Datoen for afgørelsen.", "2022-02-14"),
@@ -187,14 +189,7 @@ REVIEWS = Template(
     "Ledelsestilsyn). Punkt 5-7 gælder kun aktivitetsparate og skal være tomme for jobparate.",
     origin="Kommunens eget ledelsestilsyn (stikprøve af sanktionssager).",
     columns=(
-        Column(
-            "Sags-id",
-            "case_id",
-            "id",
-            "Pseudonymiseret sagsnummer.",
-            "S-2022-0001",
-            aliases=("Sagsid", "Sag"),
-        ),
+        CASE_ID,
         MUNICIPALITY,
         Column("Gennemgangsdato", "review_date", "date", "Datoen for gennemgangen.", "2022-05-02"),
         Column(
@@ -375,8 +370,6 @@ def _periods(df: pl.DataFrame, col: str) -> tuple[str, ...]:
 
 
 def _done(tmpl: Template, table: RawTable, rows: pl.DataFrame, period_col: str) -> LocalData:
-    from domain.canonical import PERSON_TABLES
-
     schema = PERSON_TABLES[tmpl.target].schema
     df = rows.select(schema.column_names())
     return LocalData(

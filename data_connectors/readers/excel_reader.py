@@ -223,14 +223,14 @@ def sheets(path: Path, name: str) -> Iterator[Sheet]:
     """The workbook's non-empty sheets in order; ReadError if it cannot be read."""
     try:
         reader = fastexcel.read_excel(path)
-    except Exception as exc:
+    except (fastexcel.FastExcelError, OSError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ReadError(name, f"cannot open as an Excel .xlsx workbook ({first})") from None
     for idx, sheet_name in enumerate(reader.sheet_names):
         sheet_file = f"{name} [{sheet_name}]"
         try:
             frame = reader.load_sheet(idx, header_row=None, dtypes="string").to_polars()
-        except Exception as exc:
+        except (fastexcel.FastExcelError, pl.exceptions.PolarsError, ValueError) as exc:
             raise ReadError(sheet_file, f"cannot read the sheet ({exc})") from None
         if frame.is_empty():
             continue

@@ -35,7 +35,7 @@ class Method(StrEnum):
     COMPLETE = "complete"  # the whole year is known: the year's value itself
 
 
-EVALUATION_SCHEMA: dict[str, pl.DataType] = {
+RESULT_SCHEMA: dict[str, pl.DataType] = {
     "id": pl.String(),
     "goal": pl.Int64(),
     "label": pl.String(),
@@ -46,7 +46,7 @@ EVALUATION_SCHEMA: dict[str, pl.DataType] = {
     "gap": pl.Float64(),
     "status": pl.String(),
     "projection": pl.Float64(),
-    "projection_method": pl.String(),
+    "method": pl.String(),
     "baseline": pl.Float64(),
     "baseline_stated": pl.Float64(),
     "baseline_period": pl.String(),
@@ -61,6 +61,14 @@ EVALUATION_SCHEMA: dict[str, pl.DataType] = {
     "notes": pl.List(pl.String()),
     "wording": pl.String(),
 }
+"""A ``TargetResult`` as a frame row (``status`` and ``method`` as their keys)."""
+
+EVALUATION_SCHEMA: dict[str, pl.DataType] = {
+    ("projection_method" if name == "method" else name): dtype
+    for name, dtype in RESULT_SCHEMA.items()
+}
+"""A row of ``evaluate_plan`` (``status`` and ``projection_method`` as Danish labels)."""
+
 EVALUATION_COLUMNS = tuple(EVALUATION_SCHEMA)
 
 
