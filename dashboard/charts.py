@@ -119,10 +119,6 @@ def apply_month_axis(fig: go.Figure, dates: Sequence[date]) -> None:
         fig.update_xaxes(tickmode="array", tickvals=vals, ticktext=text)
 
 
-def _year_of(period: str | None) -> int | None:
-    return int(period[:4]) if period and period[:4].isdigit() else None
-
-
 def trend(
     series: pl.DataFrame,
     *,

@@ -102,10 +102,6 @@ class Settings(BaseSettings):
         return self.data_dir / "store"
 
 
-def get_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
-
-
 # -- review register (ledelsestilsyn): appended ---------------------------------------------
 def review_database_url(settings: Settings) -> SecretStr:
     """The review register's database URL (a secret: it may hold a password). Default: its

@@ -75,15 +75,6 @@ def check_answers(match_group: str, answers: dict[str, str | None]) -> list[str]
     return problems
 
 
-def is_error(verdict: str | None) -> bool | None:
-    """True when the verdict is an error, None when the case is not reviewed yet."""
-    if verdict is None:
-        return None
-    if verdict not in VERDICTS:
-        raise ValueError(f"unknown verdict {verdict!r}; known: {', '.join(VERDICTS)}")
-    return verdict in ERROR_VERDICTS
-
-
 @dataclass(frozen=True)
 class RoundSpec:
     """What a manager asks for when creating a round: the population and the sample.

@@ -28,6 +28,7 @@ from typing import Final
 import polars as pl
 
 from domain.canonical import TOTAL
+from domain.periods import month_code
 from metrics.references import national_casework_reference
 from metrics.series import MIN_PERSONS
 
@@ -215,7 +216,7 @@ def compliance_total(
     if units.is_empty():
         return pl.DataFrame(schema=RESULT_SCHEMA)
     if start is not None:
-        units = units.filter(pl.col("period") >= f"{start.year}M{start.month:02d}")
+        units = units.filter(pl.col("period") >= month_code(start))
     counts = units.group_by("indicator").agg(
         pl.len().alias("n"), pl.col("met").sum().cast(pl.Int64).alias("met")
     )

@@ -30,7 +30,6 @@ Inputs = Mapping[str, pl.LazyFrame]
 FULLTIME = "fuldtidspersoner"
 PCT_LABOUR_FORCE = "pct_arbejdsstyrken"
 RATE_LABEL = "pr. 100 i arbejdsstyrken (16-66 år)"
-INDEX_LABEL = "indeks"
 
 
 def labour_force_sources() -> tuple[str, ...]:

@@ -29,7 +29,6 @@ CHECKLIST: dict[str, str] = {
     "p8": "8. Afgørelsen begrunder, at hver betingelse for sanktionen er opfyldt",
 }
 
-QUALITY_COLUMNS = ("group", "n", "errors", "rate", "ci_low", "ci_high")
 QUALITY_SCHEMA: dict[str, pl.DataType] = {
     "group": pl.String(),
     "n": pl.Int64(),

@@ -19,7 +19,7 @@ from dashboard import charts, export
 from dashboard.figures import Figures, result_figures, target_line
 from dashboard.target_charts import target_chart, window
 from data_connectors.demo import is_demo_source
-from domain.periods import parse_period
+from domain.periods import month_code, parse_period
 from metrics import api, danish
 from metrics.danish import period_label
 
@@ -246,7 +246,7 @@ def report_content(
         if n  # counts of targets, not of persons
     )
     last = max(last_periods) if last_periods else None
-    data_until = f"{last.year}M{last.month:02d}" if last else None
+    data_until = month_code(last) if last else None
     retrieved = _retrieved(inputs, sources)
     if retrieved is not None:
         created = retrieved.astimezone(UTC) if retrieved.tzinfo else retrieved.replace(tzinfo=UTC)

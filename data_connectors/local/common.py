@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from data_connectors.readers.tabular import ROW
 from domain import areas
 from domain.canonical import DIMENSIONS, TOTAL, AggregateSchema
 from domain.periods import parse_period
@@ -89,7 +88,3 @@ def aggregate_rows(
         .sort("period", "area_code", *DIMENSIONS, "measure_id")
     )
     return AggregateSchema.validate(df, cast=True)
-
-
-def drop_row(df: pl.DataFrame) -> pl.DataFrame:
-    return df.drop(ROW) if ROW in df.columns else df

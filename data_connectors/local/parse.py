@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -29,6 +29,7 @@ from data_connectors.readers.tabular import (
     text_col,
 )
 from domain.areas import UnknownArea, area, area_by_name
+from domain.periods import month_code
 
 CPR_MESSAGE = (
     "looks like a CPR number (10 digits beginning with a valid ddmmyy date): only "
@@ -49,11 +50,6 @@ def cpr_like(text: pl.Expr) -> pl.Expr:
     return (text.str.contains(_CPR) & mm.is_between(1, 12) & (dd >= 1) & (dd <= longest)).fill_null(
         False
     )
-
-
-def looks_like_cpr(text: str) -> bool:
-    frame = pl.DataFrame({"t": [text.strip()]})
-    return bool(frame.select(cpr_like(pl.col("t"))).item())
 
 
 # -- interpreting one distinct text -------------------------------------------------------
@@ -98,7 +94,7 @@ def parse_month(text: str) -> str | None:
                 return f"{year}M{month:02d}"
             return None
     d = parse_date(text)
-    return f"{d.year}M{d.month:02d}" if d else None
+    return month_code(d) if d else None
 
 
 def parse_week(text: str) -> date | None:
@@ -424,7 +420,3 @@ def first_duplicate(df: pl.DataFrame, key: list[str]) -> tuple[int, int] | None:
     rep = later.row(0, named=True)
     first = dup.filter(pl.all_horizontal(pl.col(k).eq_missing(rep[k]) for k in key))[ROW][0]
     return int(first), int(rep[ROW])
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

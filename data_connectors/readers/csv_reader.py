@@ -206,27 +206,6 @@ def body_of_cells(
     return body, first_note
 
 
-def table_from_records(
-    records: list[Record],
-    file: str,
-    *,
-    source: str,
-    retrieved_at: datetime,
-    default_decimal: str,
-) -> RawTable:
-    """Find the header, drop title and footnote lines, and keep the data rows."""
-    idx, header_line, header = header_of(records, file)
-    return table_from_cells(
-        cells_from_records(records[idx + 1 :], len(header)),
-        file,
-        header=header,
-        header_row=header_line,
-        source=source,
-        retrieved_at=retrieved_at,
-        default_decimal=default_decimal,
-    )
-
-
 def _head(text: str) -> str:
     """The start of ``text``: enough lines for the header search, without copying it all."""
     pos = 0
