@@ -29,6 +29,7 @@ from data_connectors.jobindsats.client import (
 )
 from data_connectors.jobindsats.mappings import mapping
 from data_connectors.readers.errors import ReadError
+from data_connectors.readers.json_reader import table_from_payload
 from data_connectors.readers.tabular import (
     ROW,
     Converted,
@@ -455,8 +456,6 @@ def fetch_table(
 
 
 def _response_table(resp: Response, origin: str) -> RawTable:
-    from data_connectors.readers.json_reader import table_from_payload
-
     return table_from_payload(
         resp.payload, origin, source="jobindsats.dk API", retrieved_at=resp.fetched_at
     )
