@@ -278,7 +278,13 @@ def comparison(
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def reconciliation(key: StoreKey, person_metric: str, aggregate_metric: str) -> pl.DataFrame:
-    return api.reconciliation(inputs(key), person_metric, aggregate_metric)
+    """A person-level KPI beside the published figure (both already suppressed)."""
+    return _kept(
+        key,
+        "reconciliation",
+        (person_metric, aggregate_metric),
+        lambda: api.reconciliation(inputs(key), person_metric, aggregate_metric),
+    )
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

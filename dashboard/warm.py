@@ -1,19 +1,20 @@
 """Fill the persistent page cache (``dashboard.page_cache``) after an import, so that the
 first view of a plan is read from disk instead of computed.
 
-``warm(key)`` runs, for every plan in ``targets/``, the same builds the pages run: Overblik
-(``pagedata.plan_page``: every target judged, its view and chart data), and per target the
-comparison and ranking Mål shows (``sections.comparison_data``, ``ranking_data``), and the
-store's status. Run by ``jobmaal warm`` (and by ``make run``); a nightly fetch or import
-should be followed by it. What is kept is only what the pages show, after the <5 rule
-(``page_cache.safe_to_keep``).
+``warm(key)`` runs the same builds the pages run: the Data page's status and
+reconciliations of person-level KPIs with the published figures, and for every plan in
+``targets/`` Overblik (``pagedata.plan_page``: every target judged, its view and chart
+data) and per target Mål's default breakdown, comparison and ranking
+(``loaders.kpi_series``, ``sections.comparison_data``, ``ranking_data``). Run by
+``jobmaal warm`` (and by ``make run``); a nightly fetch or import should be followed by it.
+What is kept is only what the pages show, after the <5 rule (``page_cache.safe_to_keep``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard import loaders, pagedata, sections
+from dashboard import loaders, pagedata, pagedata_data, sections
 from dashboard.target_charts import window
 
 
@@ -27,7 +28,8 @@ class Warmed:
 
 def warm(key: loaders.StoreKey) -> Warmed:
     """Build every plan's pages once for the store version ``key`` (see the module)."""
-    loaders.status(key)
+    status = loaders.status(key)  # the Data page's status and reconciliations
+    pagedata_data.reconciliations(key, set(status["dataset_id"].to_list()))
     done: list[str] = []
     n_targets = 0
     for ref in loaders.plan_index():

@@ -3,12 +3,14 @@ from disk without computing a metric."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 import streamlit as st
 from click.testing import CliRunner
 
 from cli.main import cli
-from dashboard import loaders, page_cache, pagedata, sections, warm
+from dashboard import loaders, page_cache, pagedata, pagedata_data, sections, warm
 from data_connectors.store import Store
 from metrics import kpis
 
@@ -22,8 +24,9 @@ def _fresh_process() -> None:
 def test_after_warm_the_plan_pages_need_no_computation(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Warm, forget everything in the process, then build Overblik and each target's
-    comparison and ranking (as Mål shows them) with the store's tables made unreadable:
+    """Warm, forget everything in the process, then build Overblik, each target's
+    comparison and ranking (as Mål shows them) and the Data page (its reconciliations
+    compute person-level KPIs) with the store's tables made unreadable:
     every figure comes from the cache. Without the warm step the same build needs them."""
     monkeypatch.setenv("JOBMAAL_DATA_DIR", str(demo_store.data_dir))
     key = loaders.store_key()
@@ -59,8 +62,11 @@ def test_after_warm_the_plan_pages_need_no_computation(
                     group=t.group,
                 )
                 sections.ranking_data(key, view.metric, year=2022)
+            data = pagedata_data.build(pagedata_data.DataSelection(key=key, now=datetime.now(UTC)))
         assert [v.result for v in page.targets] == [v.result for v in expected.targets]
         assert page.summary == expected.summary
+        assert len(data.reconciliations) == 2  # long-term unemployed, Eastern European share
+        assert all(r.table.height for r in data.reconciliations)
     finally:
         page_cache.clear(demo_store.data_dir)
         _fresh_process()
