@@ -86,9 +86,9 @@ def page_builders() -> dict[str, Callable[[], object]]:
     def kommuner() -> object:
         k = key()
         loaders.status(k)
-        benchmark = ("benchmark_forskel_pct", "benchmark_placering")
-        metrics = [m for m in loaders.list_metrics() if m.id not in benchmark]
-        overview = sections.kpi_overview(k, metrics, muni="751", name="Aarhus", year=YEAR)
+        overview = sections.kpi_overview(
+            k, sections.overview_metrics(), muni="751", name="Aarhus", year=YEAR
+        )
         loaders.benchmark_table(k, "751")  # STAR's benchmark: its own section
         return overview
 

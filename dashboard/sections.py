@@ -74,6 +74,16 @@ def ranking_data(
     return loaders.ranking(key, metric.id, year)
 
 
+BENCHMARK_DIFF = "benchmark_forskel_pct"
+BENCHMARK_RANK = "benchmark_placering"
+BENCHMARK = (BENCHMARK_DIFF, BENCHMARK_RANK)  # STAR's benchmark: its own section on Kommuner
+
+
+def overview_metrics() -> list[MetricDef]:
+    """The KPIs of Kommuner's table (every metric but STAR's benchmark)."""
+    return [m for m in loaders.list_metrics() if m.id not in BENCHMARK]
+
+
 LEVEL_NAMES = {"region": "Region", "land": "Hele landet", "gruppe": "Sammenligningsgruppe"}
 
 

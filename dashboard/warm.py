@@ -52,6 +52,11 @@ def warm(key: loaders.StoreKey) -> Warmed:
             )
             sections.ranking_data(key, m, year=year, per_labour_force=False)
             sections.ranking_data(key, m, year=year)
+        # Kommuner opened on the plan's municipality and year
+        sections.kpi_overview(
+            key, sections.overview_metrics(), muni=muni, name=ref.municipality_name, year=year
+        )
+        loaders.benchmark_table(key, muni)
         done.append(f"{ref.municipality_code}-{ref.year}")
         n_targets += len(page.targets)
     return Warmed(tuple(done), n_targets)

@@ -25,7 +25,8 @@ def test_after_warm_the_plan_pages_need_no_computation(
     demo_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Warm, forget everything in the process, then build Overblik, each target's
-    comparison and ranking (as Mål shows them) and the Data page (its reconciliations
+    comparison and ranking (as Mål shows them), Kommuner's table for Favrskov 2022 and
+    the Data page (its reconciliations
     compute person-level KPIs) with the store's tables made unreadable:
     every figure comes from the cache. Without the warm step the same build needs them."""
     monkeypatch.setenv("JOBMAAL_DATA_DIR", str(demo_store.data_dir))
@@ -62,9 +63,13 @@ def test_after_warm_the_plan_pages_need_no_computation(
                     group=t.group,
                 )
                 sections.ranking_data(key, view.metric, year=2022)
+            overview = sections.kpi_overview(
+                key, sections.overview_metrics(), muni="710", name="Favrskov", year=2022
+            )
             data = pagedata_data.build(pagedata_data.DataSelection(key=key, now=datetime.now(UTC)))
         assert [v.result for v in page.targets] == [v.result for v in expected.targets]
         assert page.summary == expected.summary
+        assert "langtidsledige" in overview["id"].to_list()  # Kommuner's table, from disk
         assert len(data.reconciliations) == 2  # long-term unemployed, Eastern European share
         assert all(r.table.height for r in data.reconciliations)
     finally:

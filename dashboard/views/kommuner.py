@@ -10,9 +10,7 @@ from metrics import danish
 
 PAGE = "kommuner"
 NO_PLAN = "ingen"
-BENCHMARK_DIFF = "benchmark_forskel_pct"
-BENCHMARK_RANK = "benchmark_placering"
-BENCHMARK = (BENCHMARK_DIFF, BENCHMARK_RANK)
+BENCHMARK, BENCHMARK_DIFF = sections.BENCHMARK, sections.BENCHMARK_DIFF
 
 key = loaders.store_key()
 components.demo_banner(loaders.is_demo(key))
@@ -62,7 +60,7 @@ else:
 
 # -- all KPIs ----------------------------------------------------------------------------
 st.subheader(f"Alle nøgletal, {year}")
-metrics = [m for m in loaders.list_metrics() if m.id not in BENCHMARK]  # own section below
+metrics = sections.overview_metrics()  # STAR's benchmark has its own section below
 overview = sections.kpi_overview(key, metrics, muni=muni, name=name, year=year)
 if overview.is_empty():
     st.info(f"Ingen nøgletal for {year} i de indlæste data.")
