@@ -113,7 +113,8 @@ def _months(index: np.ndarray) -> pl.Series:
 
 def _benefit_weeks(p0: int, n: int, r: np.random.Generator, munis: list[str]) -> pl.DataFrame:
     """Persons ``p0`` to ``p0 + n - 1``: each one spell (mean 45 weeks), about 3 % move
-    municipality halfway; ``_y`` is the partition year."""
+    municipality halfway; rows ordered by partition, ``_k`` = year * 1000 + municipality
+    index."""
     mean = 45
     length = np.clip(r.geometric(1 / mean, n), 1, N_WEEKS)
     start = r.integers(0, N_WEEKS - length + 1)
@@ -128,9 +129,13 @@ def _benefit_weeks(p0: int, n: int, r: np.random.Generator, munis: list[str]) ->
     sex = r.integers(0, 2, n)
     birth = r.integers(1958, 2005, n).astype(np.int16)
     country = r.choice(len(COUNTRIES), n, p=[0.8, 0.06, 0.05, 0.02, 0.03, 0.02, 0.02])
+    week = np.datetime64(WEEK0, "D") + (start[pos] + offset) * np.timedelta64(7, "D")
+    # rows ordered by partition (year, municipality), so that each is one slice
+    key = (week.astype("datetime64[Y]").astype(np.int64) + 1970) * 1000 + muni
+    order = np.argsort(key, kind="stable")
+    pos, muni, status, week, key = pos[order], muni[order], status[order], week[order], key[order]
     bg = benefit[pos]
     pid = p0 + pos
-    week = np.datetime64(WEEK0, "D") + (start[pos] + offset) * np.timedelta64(7, "D")
     df = pl.DataFrame(
         {
             "person_id": _ids("B", pid),
@@ -159,7 +164,7 @@ def _benefit_weeks(p0: int, n: int, r: np.random.Generator, munis: list[str]) ->
         "country_of_origin",
         pl.lit(None, pl.Float64).alias("flexjob_hours"),
         "team",
-        pl.col("week_start").dt.year().alias("_y"),
+        pl.Series("_k", key),
     )
 
 
@@ -253,13 +258,16 @@ def build(folder: Path, rows: int, seed: int = 14) -> None:
                         writers[None] = pq.ParquetWriter(folder / f"{table}.parquet", part.schema)
                     writers[None].write_table(part)
                     continue
-                for (year, muni), chunk in df.partition_by(
-                    "_y", "municipality_code", as_dict=True
-                ).items():
-                    part = schema.cast(chunk.drop("_y")).to_arrow()
+                keys = df.get_column("_k").to_numpy()
+                whole = schema.cast(df.drop("_k")).to_arrow()
+                firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+                for i, lo in enumerate(firsts):
+                    hi = firsts[i + 1] if i + 1 < len(firsts) else len(keys)
+                    year, muni = divmod(int(keys[lo]), 1000)
+                    part = whole.slice(lo, hi - lo)
                     key = (year, muni)
                     if key not in writers:
-                        out = folder / table / f"year={year}" / f"municipality={muni}"
+                        out = folder / table / f"year={year}" / f"municipality={munis[muni]}"
                         out.mkdir(parents=True, exist_ok=True)
                         writers[key] = pq.ParquetWriter(out / f"{table}.parquet", part.schema)
                     writers[key].write_table(part)
