@@ -2,18 +2,24 @@
 
     .venv/bin/python benchmarks/bench_person.py                  # 1M and 10M rows
     .venv/bin/python benchmarks/bench_person.py --sizes 1M,10M,50M
-    .venv/bin/python benchmarks/bench_person.py --huge           # adds 100M and 200M
+    .venv/bin/python benchmarks/bench_person.py --huge --runs 1 --timeout 900
+    .venv/bin/python benchmarks/bench_person.py --sizes 200M --engines jobmaal
 
 Synthetic data in jobmaal's own schemas (``person_benefit_weeks`` hive-partitioned by year
 and municipality exactly as the store writes it; ``person_refugee_months`` and
-``person_flexjob_months`` one file each) is
-written once per size under ``--dir`` (default /tmp/jobmaal-bench-person). Every KPI runs
-in a fresh process (medians of ``--runs``, default 3) with jobmaal (``metrics.kpis``
-over lazy scans) and with DuckDB SQL written from the definitions, not from jobmaal's code,
-over the same Parquet files. The results are compared cell by cell (a mismatch stops the
-benchmark); the table gives wall time and peak RSS of each process and the ratios
-(jobmaal / DuckDB: below 1 means jobmaal is faster or smaller). DuckDB is a dev
-dependency used here and in tests only.
+``person_flexjob_months`` one file each) is written once per size under ``--dir``
+(default /tmp/jobmaal-bench-person), block by block of persons (about 4M rows each), so
+generating 200M rows needs the memory of one block, and the same seed gives the same data.
+Every KPI runs in a fresh process (medians of ``--runs``, default 3) with jobmaal
+(``metrics.kpis`` over lazy scans) and with DuckDB SQL written from the definitions, not
+from jobmaal's code, over the same Parquet files; DuckDB runs with ``memory_limit``
+(``--duckdb-memory``, default 4GB) and a spill folder, so it spills instead of being
+killed. The results are compared cell by cell (a mismatch stops the benchmark); the table
+gives wall time and peak RSS (VmHWM) of each process and the ratios (jobmaal / DuckDB:
+below 1 means jobmaal is faster or smaller). ``--engines jobmaal`` runs jobmaal alone
+(where DuckDB cannot finish in the time; the output says the results were not compared),
+and ``--timeout`` kills a process after that many seconds (shown as ``>N s``). DuckDB is a
+dev dependency used here and in tests only.
 """
 
 from __future__ import annotations
