@@ -2,18 +2,24 @@
 
     .venv/bin/python benchmarks/bench_person.py                  # 1M and 10M rows
     .venv/bin/python benchmarks/bench_person.py --sizes 1M,10M,50M
-    .venv/bin/python benchmarks/bench_person.py --huge           # adds 100M and 200M
+    .venv/bin/python benchmarks/bench_person.py --huge --runs 1 --timeout 900
+    .venv/bin/python benchmarks/bench_person.py --sizes 200M --engines jobmaal
 
 Synthetic data in jobmaal's own schemas (``person_benefit_weeks`` hive-partitioned by year
 and municipality exactly as the store writes it; ``person_refugee_months`` and
-``person_flexjob_months`` one file each) is
-written once per size under ``--dir`` (default /tmp/jobmaal-bench-person). Every KPI runs
-in a fresh process (medians of ``--runs``, default 3) with jobmaal (``metrics.kpis``
-over lazy scans) and with DuckDB SQL written from the definitions, not from jobmaal's code,
-over the same Parquet files. The results are compared cell by cell (a mismatch stops the
-benchmark); the table gives wall time and peak RSS of each process and the ratios
-(jobmaal / DuckDB: below 1 means jobmaal is faster or smaller). DuckDB is a dev
-dependency used here and in tests only.
+``person_flexjob_months`` one file each) is written once per size under ``--dir``
+(default /tmp/jobmaal-bench-person), block by block of persons (about 4M rows each), so
+generating 200M rows needs the memory of one block, and the same seed gives the same data.
+Every KPI runs in a fresh process (medians of ``--runs``, default 3) with jobmaal
+(``metrics.kpis`` over lazy scans) and with DuckDB SQL written from the definitions, not
+from jobmaal's code, over the same Parquet files; DuckDB runs with ``memory_limit``
+(``--duckdb-memory``, default 4GB) and a spill folder, so it spills instead of being
+killed. The results are compared cell by cell (a mismatch stops the benchmark); the table
+gives wall time and peak RSS (VmHWM) of each process and the ratios (jobmaal / DuckDB:
+below 1 means jobmaal is faster or smaller). ``--engines jobmaal`` runs jobmaal alone
+(where DuckDB cannot finish in the time; the output says the results were not compared),
+and ``--timeout`` kills a process after that many seconds (shown as ``>N s``). DuckDB is a
+dev dependency used here and in tests only.
 """
 
 from __future__ import annotations
@@ -71,186 +77,210 @@ def _munis() -> list[str]:
 
 
 # -- data -------------------------------------------------------------------------------
+#
+# Every table is generated in blocks of persons (about CHUNK_ROWS rows each; block k draws
+# from its own stream seeded by (seed, table, k)), so memory is bounded by one block
+# whatever the size, and the same seed gives the same data. Categories are drawn as small
+# integer codes and turned into text by Polars gathers (no numpy text arrays).
+
+CHUNK_ROWS = 4_000_000
 
 
-def _benefit_weeks(rows: int, seed: int) -> pl.DataFrame:
-    """About ``rows`` person-weeks: each person one spell (mean 45 weeks), about 3 % move
-    municipality halfway."""
-    r = np.random.default_rng(seed)
+def _blocks(rows: int, mean: int) -> list[tuple[int, int]]:
+    """(first person id, persons) per block: about ``rows / mean`` persons in all."""
+    persons = max(1, rows // mean)
+    per = max(1, CHUNK_ROWS // mean)
+    return [(p, min(per, persons - p)) for p in range(0, persons, per)]
+
+
+def _pick(values: tuple[str, ...], codes: np.ndarray) -> pl.Series:
+    """Text of integer codes (a gather from the few values)."""
+    return pl.Series(values, dtype=pl.String).gather(pl.Series(codes.astype(np.uint32)))
+
+
+def _spells(length: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row -> person (index in the block) and row -> offset in the person's spell."""
+    pos = np.repeat(np.arange(len(length)), length)
+    offset = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
+    return pos, offset
+
+
+def _ids(prefix: str, pid: np.ndarray) -> pl.Series:
+    return pl.select(pl.lit(prefix) + pl.Series(pid).cast(pl.String)).to_series()
+
+
+def _months(index: np.ndarray) -> pl.Series:
+    """'YYYYMmm' of month indexes (year * 12 + month - 1)."""
+    i = pl.Series(index)
+    return pl.select(
+        (i // 12).cast(pl.String) + "M" + (i % 12 + 1).cast(pl.String).str.zfill(2)
+    ).to_series()
+
+
+def _benefit_weeks(p0: int, n: int, r: np.random.Generator, munis: list[str]) -> pl.DataFrame:
+    """Persons ``p0`` to ``p0 + n - 1``: each one spell (mean 45 weeks), about 3 % move
+    municipality halfway; rows ordered by partition, ``_k`` = year * 1000 + municipality
+    index."""
     mean = 45
-    n = max(1, rows // mean)
     length = np.clip(r.geometric(1 / mean, n), 1, N_WEEKS)
     start = r.integers(0, N_WEEKS - length + 1)
-    pid = np.repeat(np.arange(n), length)
-    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-    week = np.repeat(start, length) + offset
-    munis = np.array(_munis())
+    pos, offset = _spells(length)
     home = r.integers(0, len(munis), n)
     moved = r.random(n) < 0.03
     dest = r.integers(0, len(munis), n)
-    second_half = offset >= np.repeat(length // 2, length)
-    muni_idx = np.where(
-        np.repeat(moved, length) & second_half, np.repeat(dest, length), np.repeat(home, length)
-    )
+    muni = np.where(moved[pos] & (offset >= (length // 2)[pos]), dest[pos], home[pos])
     benefit = r.choice(len(BENEFITS), n, p=[0.36, 0.2, 0.05, 0.13, 0.2, 0.06])
     match = r.choice(len(MATCH), n, p=[0.5, 0.3, 0.15, 0.05])
-    status = r.choice(3, len(pid), p=[0.72, 0.23, 0.05])
+    status = r.choice(3, len(pos), p=[0.72, 0.23, 0.05])
+    sex = r.integers(0, 2, n)
+    birth = r.integers(1958, 2005, n).astype(np.int16)
+    country = r.choice(len(COUNTRIES), n, p=[0.8, 0.06, 0.05, 0.02, 0.03, 0.02, 0.02])
+    week = np.datetime64(WEEK0, "D") + (start[pos] + offset) * np.timedelta64(7, "D")
+    # rows ordered by partition (year, municipality), so that each is one slice
+    key = (week.astype("datetime64[Y]").astype(np.int64) + 1970) * 1000 + muni
+    order = np.argsort(key, kind="stable")
+    pos, muni, status, week, key = pos[order], muni[order], status[order], week[order], key[order]
+    bg = benefit[pos]
+    pid = p0 + pos
     df = pl.DataFrame(
         {
-            "_p": pid,
-            "municipality_code": munis[muni_idx],
-            "_w": week,
-            "benefit_group": np.array(BENEFITS)[np.repeat(benefit, length)],
-            "_m": np.repeat(match, length),
-            "status": np.array(["ledig", "aktiveret", "øvrig"])[status],
-            "sex": np.array(["Mænd", "Kvinder"])[np.repeat(r.integers(0, 2, n), length)],
-            "birth_year": np.repeat(r.integers(1958, 2005, n), length).astype(np.int16),
-            "country_of_origin": np.array(COUNTRIES)[
-                np.repeat(
-                    r.choice(len(COUNTRIES), n, p=[0.8, 0.06, 0.05, 0.02, 0.03, 0.02, 0.02]), length
-                )
-            ],
+            "person_id": _ids("B", pid),
+            "municipality_code": _pick(tuple(munis), muni),
+            "week_start": pl.Series(week).cast(pl.Date),
+            "benefit_group": _pick(BENEFITS, bg),
+            # A-dagpenge: Jobparat; Fleksjob and Ledighedsydelse: none; else the drawn group
+            "match_group": _pick(MATCH, np.where(bg == 0, 0, match[pos])),
+            "_nomatch": (bg == 4) | (bg == 5),
+            "status": _pick(("ledig", "aktiveret", "øvrig"), status),
+            "sex": _pick(("Mænd", "Kvinder"), sex[pos]),
+            "birth_year": birth[pos],
+            "country_of_origin": _pick(COUNTRIES, country[pos]),
+            "team": _pick(("Team 1", "Team 2", "Team 3", "Team 4"), pid % 4),
         }
     )
     return df.select(
-        pl.format("B{}", pl.col("_p")).alias("person_id"),
+        "person_id",
         "municipality_code",
-        (pl.lit(WEEK0) + pl.duration(weeks=pl.col("_w"))).alias("week_start"),
+        "week_start",
         "benefit_group",
-        pl.when(pl.col("benefit_group") == "A-dagpenge")
-        .then(pl.lit("Jobparat"))
-        .when(pl.col("benefit_group").is_in(["Fleksjob", "Ledighedsydelse"]))
-        .then(pl.lit(None, pl.String))
-        .otherwise(pl.lit(pl.Series(MATCH)).gather(pl.col("_m")))
-        .alias("match_group"),
+        pl.when(~pl.col("_nomatch")).then(pl.col("match_group")).alias("match_group"),
         "status",
         "sex",
         "birth_year",
         "country_of_origin",
         pl.lit(None, pl.Float64).alias("flexjob_hours"),
-        pl.format("Team {}", pl.col("_p") % 4 + 1).alias("team"),
+        "team",
+        pl.Series("_k", key),
     )
 
 
-def _refugee_months(rows: int, seed: int) -> pl.DataFrame:
-    """About ``rows`` person-months: on support for a while, then mostly self-supporting
-    with a 15 % chance of a month without."""
-    r = np.random.default_rng(seed + 1)
-    mean = 36
-    n = max(1, rows // mean)
-    length = np.clip(r.integers(12, N_MONTHS + 1, n), 1, N_MONTHS)
+def _refugee_months(p0: int, n: int, r: np.random.Generator, munis: list[str]) -> pl.DataFrame:
+    """Persons ``p0`` on: on support for a while, then mostly self-supporting with a 15 %
+    chance of a month without."""
+    length = r.integers(12, N_MONTHS + 1, n)
     start = r.integers(0, N_MONTHS - length + 1)
     support = r.integers(1, 24, n)
-    pid = np.repeat(np.arange(n), length)
-    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-    month = np.repeat(start, length) + offset + 2019 * 12  # month index from January 2019
-    on = offset < np.repeat(support, length)
-    ss = ~on & (r.random(len(pid)) > 0.15)
-    munis = np.array(_munis())
-    route = np.repeat(r.integers(0, 3, n), length)
-    df = pl.DataFrame(
+    pos, offset = _spells(length)
+    on = offset < support[pos]
+    ss = ~on & (r.random(len(pos)) > 0.15)
+    route = r.integers(0, 3, n)[pos]
+    return pl.DataFrame(
         {
-            "_p": pid,
-            "municipality_code": munis[np.repeat(r.integers(0, len(munis), n), length)],
-            "_i": month,
-            "sex": np.array(["Mænd", "Kvinder"])[np.repeat(r.integers(0, 2, n), length)],
+            "person_id": _ids("R", p0 + pos),
+            "municipality_code": _pick(tuple(munis), r.integers(0, len(munis), n)[pos]),
+            "month": _months(start[pos] + offset + 2019 * 12),  # from January 2019
+            "sex": _pick(("Mænd", "Kvinder"), r.integers(0, 2, n)[pos]),
             "on_support": on,
             "self_supporting": ss,
-            "_r": route,
+            "route": _pick(("Job", "Uddannelse", "IGU"), route).set(pl.Series(~ss), None),
         }
     )
-    return df.select(
-        pl.format("R{}", pl.col("_p")).alias("person_id"),
-        "municipality_code",
-        (
-            (pl.col("_i") // 12).cast(pl.String)
-            + "M"
-            + (pl.col("_i") % 12 + 1).cast(pl.String).str.zfill(2)
-        ).alias("month"),
-        "sex",
-        "on_support",
-        "self_supporting",
-        pl.when(pl.col("self_supporting"))
-        .then(pl.lit(pl.Series(["Job", "Uddannelse", "IGU"])).gather(pl.col("_r")))
-        .otherwise(None)
-        .alias("route"),
-    )
 
 
-def _flexjob_months(rows: int, seed: int) -> pl.DataFrame:
-    """About ``rows`` person-months in flexjob from January 2019: one job per person (90 %
-    new scheme), started up to 3 years before the extract (then ``start_hours`` is given
-    for half of them) or during it; weekly hours in half hours from 1 to 20 at start,
-    moving by -1, -0.5, 0, +0.5 or +1 hour a month, and 10 % of the months unregistered."""
-    r = np.random.default_rng(seed + 2)
+def _flexjob_months(p0: int, n: int, r: np.random.Generator, munis: list[str]) -> pl.DataFrame:
+    """Persons ``p0`` on, in flexjob from January 2019: one job per person (90 % new
+    scheme), started up to 3 years before the extract (then ``start_hours`` is given for half
+    of them) or during it; weekly hours in half hours from 1 to 20 at start, moving by -1,
+    -0.5, 0, +0.5 or +1 hour a month, and 10 % of the months unregistered."""
     mean = 30
-    n = max(1, rows // mean)
     start = r.integers(-36, N_MONTHS - 1, n)  # start month index from January 2019
     first = np.maximum(start, 0)
     length = np.minimum(r.integers(1, 2 * mean, n), N_MONTHS - first)
-    pid = np.repeat(np.arange(n), length)
-    offset = np.arange(length.sum()) - np.repeat(np.cumsum(length) - length, length)
-    month = np.repeat(first, length) + offset + 2019 * 12
+    pos, offset = _spells(length)
     at_start = r.integers(2, 41, n) / 2
-    step = r.choice([-1.0, -0.5, 0.0, 0.5, 1.0], len(pid), p=[0.1, 0.15, 0.5, 0.15, 0.1])
+    step = r.choice([-1.0, -0.5, 0.0, 0.5, 1.0], len(pos), p=[0.1, 0.15, 0.5, 0.15, 0.1])
     heads = np.cumsum(length) - length
     step[heads] = 0.0  # the first month has the hours at start
     walk = np.cumsum(step)
     walk -= np.repeat(walk[heads], length)
-    hours = np.clip(np.repeat(at_start, length) + walk, 0, 37)
-    df = pl.DataFrame(
+    hours = np.clip(at_start[pos] + walk, 0, 37)
+    s = start + 2019 * 12
+    given = (r.random(n) < 0.5) & (start < 0)
+    return pl.DataFrame(
         {
-            "_p": pid,
-            "municipality_code": np.array(_munis())[
-                np.repeat(r.integers(0, len(_munis()), n), length)
-            ],
-            "_i": month,
-            "_s": np.repeat(start, length) + 2019 * 12,
-            "scheme": np.array(["Ny ordning", "Gammel ordning"])[
-                np.repeat((r.random(n) > 0.9).astype(np.int64), length)
-            ],
-            "weekly_hours": np.where(r.random(len(pid)) < 0.1, np.nan, hours),
-            "start_hours": np.repeat(np.where(r.random(n) < 0.5, at_start, np.nan), length),
+            "person_id": _ids("F", p0 + pos),
+            "municipality_code": _pick(tuple(munis), r.integers(0, len(munis), n)[pos]),
+            "month": _months(first[pos] + offset + 2019 * 12),
+            "start_date": pl.Series(
+                [date(y, m, 15) for y, m in zip(s // 12, s % 12 + 1, strict=True)]
+            ).gather(pl.Series(pos.astype(np.uint32))),
+            "scheme": _pick(("Ny ordning", "Gammel ordning"), (r.random(n) > 0.9)[pos]),
+            "weekly_hours": pl.Series(np.where(r.random(len(pos)) < 0.1, np.nan, hours)),
+            "start_hours": pl.Series(np.where(given, at_start, np.nan)[pos]),
         }
-    )
-    return df.select(
-        pl.format("F{}", pl.col("_p")).alias("person_id"),
-        "municipality_code",
-        (
-            (pl.col("_i") // 12).cast(pl.String)
-            + "M"
-            + (pl.col("_i") % 12 + 1).cast(pl.String).str.zfill(2)
-        ).alias("month"),
-        pl.date(pl.col("_s") // 12, pl.col("_s") % 12 + 1, 15).alias("start_date"),
-        "scheme",
-        pl.col("weekly_hours").fill_nan(None),
-        pl.when(pl.col("_s") < 2019 * 12).then(pl.col("start_hours").fill_nan(None)),
-    )
+    ).with_columns(pl.col("weekly_hours", "start_hours").fill_nan(None))
+
+
+_TABLES = {"person_benefit_weeks": 45, "person_refugee_months": 36, "person_flexjob_months": 30}
 
 
 def build(folder: Path, rows: int, seed: int = 14) -> None:
-    """Write both tables of one size (skipped when already there)."""
+    """Write the three tables of one size block by block (skipped when already there):
+    ``person_benefit_weeks`` in the store's layout (``year=Y/municipality=M/<table>.parquet``,
+    one file per partition, one row group per block), the other two one file each."""
     done = folder / ".complete"
     if done.exists():
         return
+    import pyarrow.parquet as pq
+
     from domain.canonical import BenefitWeekSchema, FlexjobMonthSchema, RefugeeMonthSchema
 
-    weeks = BenefitWeekSchema.cast(_benefit_weeks(rows, seed))
-    table = folder / "person_benefit_weeks"
-    for (year, muni), part in (
-        weeks.with_columns(pl.col("week_start").dt.year().alias("_y"))
-        .partition_by("_y", "municipality_code", as_dict=True)
-        .items()
-    ):
-        out = table / f"year={year}" / f"municipality={muni}"
-        out.mkdir(parents=True, exist_ok=True)
-        part.drop("_y").write_parquet(out / "person_benefit_weeks.parquet")
-    del weeks
-    refugees = RefugeeMonthSchema.cast(_refugee_months(rows, seed))
-    refugees.write_parquet(folder / "person_refugee_months.parquet")
-    del refugees
-    flex = FlexjobMonthSchema.cast(_flexjob_months(rows, seed))
-    flex.write_parquet(folder / "person_flexjob_months.parquet")
+    munis = _munis()
+    gen = {
+        "person_benefit_weeks": (_benefit_weeks, BenefitWeekSchema),
+        "person_refugee_months": (_refugee_months, RefugeeMonthSchema),
+        "person_flexjob_months": (_flexjob_months, FlexjobMonthSchema),
+    }
+    for t, (table, mean) in enumerate(_TABLES.items()):
+        make, schema = gen[table]
+        writers: dict[object, pq.ParquetWriter] = {}
+        try:
+            for k, (p0, n) in enumerate(_blocks(rows, mean)):
+                r = np.random.default_rng([seed, t, k])
+                df = make(p0, n, r, munis)
+                if table != "person_benefit_weeks":
+                    part = schema.cast(df).to_arrow()
+                    if None not in writers:
+                        writers[None] = pq.ParquetWriter(folder / f"{table}.parquet", part.schema)
+                    writers[None].write_table(part)
+                    continue
+                keys = df.get_column("_k").to_numpy()
+                whole = schema.cast(df.drop("_k")).to_arrow()
+                firsts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+                for i, lo in enumerate(firsts):
+                    hi = firsts[i + 1] if i + 1 < len(firsts) else len(keys)
+                    year, muni = divmod(int(keys[lo]), 1000)
+                    part = whole.slice(lo, hi - lo)
+                    key = (year, muni)
+                    if key not in writers:
+                        out = folder / table / f"year={year}" / f"municipality={munis[muni]}"
+                        out.mkdir(parents=True, exist_ok=True)
+                        writers[key] = pq.ParquetWriter(out / f"{table}.parquet", part.schema)
+                    writers[key].write_table(part)
+                del df
+        finally:
+            for w in writers.values():
+                w.close()
     done.touch()
 
 
@@ -428,10 +458,19 @@ def _flex_sql(kpi: str, flex: str) -> str:
         """
 
 
+DUCKDB = {"memory_limit": "4GB"}  # set from --duckdb-memory
+
+
 def run_duckdb(kpi: str, folder: Path) -> pl.DataFrame:
+    """DuckDB with a memory limit and a spill folder, so a huge size spills to disk instead
+    of being killed."""
     import duckdb
 
+    spill = folder / ".duckdb-tmp"
+    spill.mkdir(exist_ok=True)
     con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{DUCKDB['memory_limit']}'")
+    con.execute(f"SET temp_directory = '{spill}'")
     return con.sql(_sql(kpi, folder)).pl()
 
 
@@ -460,19 +499,22 @@ def worker(engine: str, kpi: str, folder: Path, out: Path) -> None:
 # -- driver -----------------------------------------------------------------------------
 
 
-def _one(engine: str, kpi: str, folder: Path, out: Path) -> tuple[float, float]:
-    """Seconds (measured inside the process) and peak RSS in GB of one fresh process."""
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--worker", engine, kpi, str(folder), str(out)],
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-    )
-    assert proc.stdout is not None
-    text = proc.stdout.read().decode()
-    proc.wait()
+def _one(
+    engine: str, kpi: str, folder: Path, out: Path, timeout: float | None
+) -> tuple[float, float] | None:
+    """Seconds (measured inside the process) and peak RSS (VmHWM) in GB of one fresh
+    process; None when it did not finish within ``timeout`` seconds (then it is killed)."""
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, __file__, "--worker", engine, kpi, str(folder), str(out)]
+    if engine == "duckdb":
+        cmd += ["--duckdb-memory", DUCKDB["memory_limit"]]
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, cwd=ROOT, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return None
     if proc.returncode != 0:
         raise SystemExit(f"{engine} {kpi} failed (exit {proc.returncode})")
-    seconds, kb = text.strip().splitlines()[-1].split()
+    seconds, kb = proc.stdout.decode().strip().splitlines()[-1].split()
     return float(seconds), int(kb) / 1024 / 1024
 
 
@@ -498,6 +540,35 @@ def _same(a: pl.DataFrame, b: pl.DataFrame, kpi: str) -> str:
     return ""
 
 
+def _line(
+    kpi: str,
+    label: str,
+    times: dict[str, list[float]],
+    rss: dict[str, list[float]],
+    timeout: float | None,
+) -> str:
+    """One row of the table (without the 'same' cell); '-' for an engine not run, 'late'
+    for one killed at the timeout."""
+
+    def cell(d: dict[str, list[float]], engine: str, width: int) -> str:
+        if engine not in d:
+            return f"{'-':>{width}}"
+        if not d[engine]:
+            return f"{f'>{timeout:.0f} s':>{width}}"
+        return f"{statistics.median(d[engine]):>{width}.2f}"
+
+    def ratio(d: dict[str, list[float]]) -> str:
+        if any(not d.get(e) for e in ("jobmaal", "duckdb")):
+            return f"{'-':>6}"
+        return f"{statistics.median(d['jobmaal']) / statistics.median(d['duckdb']):>5.2f}x"
+
+    return (
+        f"| {kpi:<24} | {label:>5} | {cell(times, 'jobmaal', 9)} | {cell(times, 'duckdb', 8)} "
+        f"| {ratio(times)} | {cell(rss, 'jobmaal', 10)} | {cell(rss, 'duckdb', 9)} "
+        f"| {ratio(rss)} |"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", default="1M,10M")
@@ -505,15 +576,33 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--kpis", default=",".join(KPIS))
     ap.add_argument("--dir", type=Path, default=Path("/tmp/jobmaal-bench-person"))
+    ap.add_argument(
+        "--engines",
+        default="jobmaal,duckdb",
+        help="jobmaal,duckdb (default) or jobmaal alone where DuckDB cannot finish in time",
+    )
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per process; then killed")
+    ap.add_argument(
+        "--duckdb-memory",
+        default=DUCKDB["memory_limit"],
+        help="DuckDB memory_limit (spills beyond)",
+    )
     ap.add_argument("--worker", nargs=4, metavar=("ENGINE", "KPI", "DIR", "OUT"))
     args = ap.parse_args()
+    DUCKDB["memory_limit"] = args.duckdb_memory
     if args.worker:
         engine, kpi, folder, out = args.worker
         worker(engine, kpi, Path(folder), Path(out))
         return
-    sizes = [_size(s) for s in args.sizes.split(",")]
+    sizes = [_size(s) for s in args.sizes.split(",") if s]
     if args.huge:
         sizes += [100_000_000, 200_000_000]
+    engines = [e for e in ("jobmaal", "duckdb") if e in args.engines.split(",")]
+    if "duckdb" not in engines:
+        print("# jobmaal alone (--engines jobmaal): no DuckDB time, results not compared")
+    else:
+        print(f"# DuckDB: memory_limit {DUCKDB['memory_limit']}, spills to <size>/.duckdb-tmp")
+    print(f"# {args.runs} run(s) per KPI and engine, each a fresh process; peak RSS = VmHWM")
     header = (
         f"| {'KPI':<24} | {'rows':>5} | {'jobmaal s':>9} | {'DuckDB s':>8} | {'ratio':>6} "
         f"| {'jobmaal GB':>10} | {'DuckDB GB':>9} | {'ratio':>6} | same |"
@@ -523,27 +612,34 @@ def main() -> None:
     for rows in sizes:
         folder = args.dir / f"{rows}"
         t0 = time.perf_counter()
+        folder.mkdir(parents=True, exist_ok=True)
         build(folder, rows)
         print(f"# data for {rows:,} rows ready in {time.perf_counter() - t0:.0f} s", flush=True)
         for kpi in args.kpis.split(","):
-            times: dict[str, list[float]] = {"jobmaal": [], "duckdb": []}
-            rss: dict[str, list[float]] = {"jobmaal": [], "duckdb": []}
+            times: dict[str, list[float]] = {e: [] for e in engines}
+            rss: dict[str, list[float]] = {e: [] for e in engines}
             results: dict[str, pl.DataFrame] = {}
+            late: set[str] = set()
             for _ in range(args.runs):
-                for engine in ("jobmaal", "duckdb"):
+                for engine in engines:
+                    if engine in late:
+                        continue
                     out = folder / f".result-{engine}-{kpi}.parquet"
-                    s, gb = _one(engine, kpi, folder, out)
-                    times[engine].append(s)
-                    rss[engine].append(gb)
+                    got = _one(engine, kpi, folder, out, args.timeout)
+                    if got is None:
+                        late.add(engine)
+                        continue
+                    times[engine].append(got[0])
+                    rss[engine].append(got[1])
                     results[engine] = pl.read_parquet(out)
-            diff = _same(results["jobmaal"], results["duckdb"], kpi)
-            tj, td = statistics.median(times["jobmaal"]), statistics.median(times["duckdb"])
-            mj, md = statistics.median(rss["jobmaal"]), statistics.median(rss["duckdb"])
             label = f"{rows // 1_000_000}M" if rows >= 1_000_000 else str(rows)
-            line = (
-                f"| {kpi:<24} | {label:>5} | {tj:>9.2f} | {td:>8.2f} | {tj / td:>5.2f}x "
-                f"| {mj:>10.2f} | {md:>9.2f} | {mj / md:>5.2f}x | {'yes' if not diff else 'NO'} |"
-            )
+            line = _line(kpi, label, times, rss, args.timeout)
+            diff = ""
+            if len(results) == 2:
+                diff = _same(results["jobmaal"], results["duckdb"], kpi)
+                line += " yes |" if not diff else " NO |"
+            else:
+                line += " n/a |"
             lines.append(line)
             print(line, flush=True)
             if diff:

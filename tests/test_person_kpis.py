@@ -10,11 +10,15 @@ the full 52 weeks of history (weeks 1-52).
 
 from __future__ import annotations
 
+import importlib.util
 from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
 
 import polars as pl
 import pytest
 
+from data_connectors.store import Store
 from domain.canonical import BenefitWeekSchema
 from metrics import api
 from metrics.kpis import compute_raw
@@ -266,3 +270,47 @@ def test_reconciliation_gives_the_difference_per_month() -> None:
         ("2022M01", 7.0, 6.0, -1.0),
         ("2022M02", 6.0, 6.0, 0.0),
     ]
+
+
+def _bench_person() -> ModuleType:
+    """``benchmarks/bench_person.py`` (not a package) loaded by path."""
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_person.py"
+    spec = importlib.util.spec_from_file_location("bench_person", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_generator_writes_the_store_layout_block_by_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's generator writes 90,000 person-weeks in blocks of about 20,000 rows
+    (20,000 // 45 = 444 persons a block, 90,000 // 45 = 2,000 persons: 5 blocks): every
+    person's id is unique to one block, the same seed gives the same rows, each partition
+    file holds only its own year and municipality, and the store reads the tables."""
+    bench = _bench_person()
+    monkeypatch.setattr(bench, "CHUNK_ROWS", 20_000)
+    assert [n for _, n in bench._blocks(90_000, 45)] == [444, 444, 444, 444, 224]
+    folders = [tmp_path / name / "store" / "person" for name in ("a", "b")]
+    for folder in folders:
+        folder.mkdir(parents=True)
+        bench.build(folder, 90_000, seed=3)
+    store = Store(tmp_path / "a")
+    weeks = store.scan_person("person_benefit_weeks").collect()
+    BenefitWeekSchema.validate(weeks)
+    assert weeks.get_column("person_id").n_unique() == 2_000
+    again = Store(tmp_path / "b").scan_person("person_benefit_weeks").collect()
+    key = ["person_id", "week_start"]
+    assert weeks.sort(key).equals(again.sort(key))
+    files = sorted(folders[0].glob("person_benefit_weeks/year=*/municipality=*/*.parquet"))
+    assert files and all(f.name == "person_benefit_weeks.parquet" for f in files)
+    for f in files:
+        part = pl.read_parquet(f, hive_partitioning=False)
+        year = int(f.parent.parent.name.removeprefix("year="))
+        muni = f.parent.name.removeprefix("municipality=")
+        assert part.get_column("week_start").dt.year().unique().to_list() == [year]
+        assert part.get_column("municipality_code").unique().to_list() == [muni]
+    for table in ("person_refugee_months", "person_flexjob_months"):
+        a = store.scan_person(table).collect()
+        assert a.height > 0 and a.equals(Store(tmp_path / "b").scan_person(table).collect())
