@@ -25,7 +25,7 @@ import polars as pl
 
 from domain.review import ERROR_VERDICTS, POINTS, SAMPLE_COLUMNS, RoundSpec
 from metrics.references import national_sanction_reference
-from metrics.sanctions import CHECKLIST
+from metrics.sanctions import CHECKLIST, QUALITY_SCHEMA
 from metrics.series import MIN_PERSONS
 from metrics.stats import wilson_interval
 
@@ -37,15 +37,7 @@ BREAKDOWNS: dict[str, str] = {
     "team": "Team",
     "checklist_point": "Punkt på tjeklisten",
 }
-RESULT_SCHEMA: dict[str, pl.DataType] = {
-    "group": pl.String(),
-    "n": pl.Int64(),
-    "errors": pl.Int64(),
-    "rate": pl.Float64(),
-    "ci_low": pl.Float64(),
-    "ci_high": pl.Float64(),
-    "suppressed": pl.Boolean(),
-}
+RESULT_SCHEMA = QUALITY_SCHEMA  # the same error-rate table as Ledelsestilsyn's
 
 
 # -- the sample ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import polars as pl
 
 from data_connectors.local.common import LocalData, area_names
 from data_connectors.local.parse import first_duplicate, parse_table
+from data_connectors.local.persons import PERSON_ID
 from data_connectors.local.spec import Column, Template, choices
 from data_connectors.readers.errors import ReadError
 from data_connectors.readers.tabular import RawTable
@@ -30,14 +31,7 @@ TEMPLATE = Template(
     "revurdering). Samme person, hændelse og dato tælles én gang.",
     origin="Udtræk fra kommunens sagssystem (hændelser/aktiviteter).",
     columns=(
-        Column(
-            "Person-id",
-            "person_id",
-            "id",
-            "Pseudonymiseret id, det samme for personen i alle rækker (aldrig CPR-nummer).",
-            "P-00017",
-            aliases=("Personid", "Person id", "Pseudonym"),
-        ),
+        PERSON_ID,
         Column(
             "Kommune",
             "municipality_code",
