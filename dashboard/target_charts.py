@@ -59,6 +59,13 @@ def window(metric: MetricDef, year: int) -> tuple[str | None, str]:
     return f"{year - 1}M01", f"{year}M12"
 
 
+def breakdown_window(metric: MetricDef, year: int) -> tuple[str | None, str]:
+    """The periods Mål's breakdown shows: every year's reference month, else the plan
+    year's months."""
+    first, last = window(metric, year)
+    return (first if metric.chart_kind == "reference_month" else f"{year}M01"), last
+
+
 def _cut(series: pl.DataFrame, as_of: str | None) -> pl.DataFrame:
     if as_of is None or not series.height:
         return series

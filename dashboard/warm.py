@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dashboard import loaders, pagedata, pagedata_data, sections
-from dashboard.target_charts import window
+from dashboard.target_charts import breakdown_window
 
 
 @dataclass(frozen=True)
@@ -38,9 +38,7 @@ def warm(key: loaders.StoreKey) -> Warmed:
         for view in page.targets:
             m, t = view.metric, view.target
             if m.breakdowns:  # Mål's default breakdown (views/maal.py)
-                first, last = window(m, year)
-                if m.chart_kind != "reference_month":
-                    first = f"{year}M01"
+                first, last = breakdown_window(m, year)
                 loaders.kpi_series(key, m.id, (muni,), m.breakdowns[0], first, last)
             sections.comparison_data(
                 key,

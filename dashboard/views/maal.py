@@ -16,7 +16,7 @@ from dashboard import (
     sections,
     state,
 )
-from dashboard.target_charts import breakdown_chart, target_chart, window
+from dashboard.target_charts import breakdown_chart, breakdown_window, target_chart
 from metrics.danish import period_label
 
 PAGE = "maal"
@@ -113,9 +113,7 @@ if metric.breakdowns:
         default=metric.breakdowns[0],
     )
     if breakdown and breakdown != NONE:
-        first, last = window(metric, year)
-        if metric.chart_kind != "reference_month":
-            first = f"{year}M01"
+        first, last = breakdown_window(metric, year)
         split = loaders.kpi_series(key, metric.id, (muni,), breakdown, first, last)
         dim_label = pickers.DIMENSION_LABELS.get(breakdown, breakdown)
         fig_b = breakdown_chart(
